@@ -1,0 +1,83 @@
+# hv: a bare-metal x86-64 hypervisor. See README.md.
+#   make / make iso   build build/hv.elf and build/hv.iso
+#   make run          boot the demo ISO in the best emulator this machine has
+#   make test         unit tests on the host, then boot tests in every emulator
+#   make unit         host unit tests only
+#   make CC=clang     build the hypervisor with clang instead of gcc
+
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+HOSTCC ?= gcc
+BUILD := build
+VERSION := 0.1.0
+GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+KERNEL_DIRS := boot arch/x86 mm drivers core lib vmm
+KERNEL_C := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
+KERNEL_S := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.S))
+KERNEL_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_S) $(KERNEL_C))
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wundef -Wvla
+KERNEL_CFLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-mno-red-zone -mcmodel=kernel -mno-mmx -mno-sse -mno-sse2 -mno-3dnow -mno-avx \
+	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-strict-aliasing -O2 -g $(WARNINGS) -Iinclude \
+	-DHV_VERSION='"$(VERSION)"' -DHV_GIT_REV='"$(GIT_REV)"'
+KERNEL_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker.ld -Wl,-z,max-page-size=0x1000 \
+	-Wl,--build-id=none -Wl,-z,noexecstack
+
+# Pure logic that also compiles for the host and is unit-tested there.
+PURE_SRCS := lib/format.c boot/multiboot2.c core/cmdline.c mm/frame.c mm/paging.c mm/heap.c \
+	vmm/vmx_caps.c
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer $(WARNINGS) -Wno-missing-prototypes -Iinclude -Itests/unit -DHOST_TEST
+
+.PHONY: all iso run test unit boot-test clean deps deps-test
+all iso: $(BUILD)/hv.iso
+
+deps:
+	@scripts/deps.sh build
+
+deps-test:
+	@scripts/deps.sh test
+
+$(BUILD)/obj/%.c.o: %.c Makefile | deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.S.o: %.S Makefile | deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/hv.elf: $(KERNEL_OBJS) linker.ld
+	@echo "  LD      $@"
+	@$(CC) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+	@scripts/check-elf.sh $@
+
+$(BUILD)/hv.iso: $(BUILD)/hv.elf scripts/mkiso.sh
+	scripts/mkiso.sh $@ $(BUILD)/hv.elf "loglevel=info" \
+		"$(BUILD)/hv.elf" "name=demo mem=16M"
+
+$(BUILD)/unit/unit_tests: $(PURE_SRCS) $(UNIT_SRCS) $(wildcard tests/unit/*.h) Makefile
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(HOSTCC) $(UNIT_CFLAGS) -o $@ $(PURE_SRCS) $(UNIT_SRCS)
+
+unit: $(BUILD)/unit/unit_tests
+	$(BUILD)/unit/unit_tests
+
+run: deps-test $(BUILD)/hv.iso
+	scripts/run.sh $(BUILD)/hv.iso
+
+test: deps-test $(BUILD)/hv.elf $(BUILD)/unit/unit_tests
+	tests/run-all.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(KERNEL_OBJS:.o=.d)

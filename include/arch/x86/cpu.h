@@ -1,0 +1,148 @@
+/* CPU primitives: CPUID, MSRs, control registers, TSC and friends. */
+#ifndef ARCH_X86_CPU_H
+#define ARCH_X86_CPU_H
+
+#include "compiler.h"
+
+#define CR0_PE BIT(0)
+#define CR0_MP BIT(1)
+#define CR0_EM BIT(2)
+#define CR0_TS BIT(3)
+#define CR0_NE BIT(5)
+#define CR0_WP BIT(16)
+#define CR0_PG BIT(31)
+
+#define CR4_PAE BIT(5)
+#define CR4_PGE BIT(7)
+#define CR4_OSFXSR BIT(9)
+#define CR4_OSXMMEXCPT BIT(10)
+#define CR4_VMXE BIT(13)
+
+#define RFLAGS_IF BIT(9)
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
+{
+	struct cpuid_regs r;
+
+	__asm__ volatile("cpuid"
+			 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+			 : "a"(leaf), "c"(subleaf));
+	return r;
+}
+
+static inline uint32_t cpuid_max_leaf(void)
+{
+	return cpuid(0, 0).eax;
+}
+
+static inline uint32_t cpuid_max_ext_leaf(void)
+{
+	return cpuid(0x80000000, 0).eax;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t val)
+{
+	__asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)) : "memory");
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+#define DEFINE_CR_ACCESSORS(n)                                              \
+	static inline uint64_t read_cr##n(void)                             \
+	{                                                                   \
+		uint64_t v;                                                 \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));           \
+		return v;                                                   \
+	}                                                                   \
+	static inline void write_cr##n(uint64_t v)                          \
+	{                                                                   \
+		__asm__ volatile("mov %0, %%cr" #n ::"r"(v) : "memory");    \
+	}
+DEFINE_CR_ACCESSORS(0)
+DEFINE_CR_ACCESSORS(2)
+DEFINE_CR_ACCESSORS(3)
+DEFINE_CR_ACCESSORS(4)
+#undef DEFINE_CR_ACCESSORS
+
+static inline uint64_t read_rflags(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("pushfq; popq %0" : "=r"(v));
+	return v;
+}
+
+static inline void invlpg(const void *va)
+{
+	__asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
+}
+
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("pause" ::: "memory");
+}
+
+static inline void irq_disable(void)
+{
+	__asm__ volatile("cli" ::: "memory");
+}
+
+static inline void irq_enable(void)
+{
+	__asm__ volatile("sti" ::: "memory");
+}
+
+/* STI's interrupt shadow makes "sti; hlt" atomic: an interrupt that is
+ * already pending wakes the HLT instead of slipping in before it. */
+static inline void irq_enable_and_halt(void)
+{
+	__asm__ volatile("sti; hlt" ::: "memory");
+}
+
+static inline void halt(void)
+{
+	__asm__ volatile("hlt" ::: "memory");
+}
+
+/* CPUID feature bits used by more than one file. */
+#define CPUID1_ECX_VMX BIT(5)
+#define CPUID1_ECX_X2APIC BIT(21)
+#define CPUID1_ECX_TSC_DEADLINE BIT(24)
+#define CPUID1_ECX_HYPERVISOR BIT(31)
+#define CPUID1_EDX_APIC BIT(9)
+#define CPUID80000001_EDX_NX BIT(20)
+#define CPUID80000001_EDX_PDPE1GB BIT(26)
+#define CPUID80000001_EDX_LM BIT(29)
+#define CPUID80000007_EDX_INVARIANT_TSC BIT(8)
+
+static inline bool cpu_has_nx(void)
+{
+	return cpuid_max_ext_leaf() >= 0x80000001 &&
+	       (cpuid(0x80000001, 0).edx & CPUID80000001_EDX_NX);
+}
+
+static inline bool cpu_has_1g_pages(void)
+{
+	return cpuid_max_ext_leaf() >= 0x80000001 &&
+	       (cpuid(0x80000001, 0).edx & CPUID80000001_EDX_PDPE1GB);
+}
+
+#endif

@@ -1,0 +1,45 @@
+/* VMX capabilities decoded from the capability MSRs. The decoding is pure
+ * so it is unit-tested with MSR values of known CPUs. */
+#ifndef VMM_VMX_CAPS_H
+#define VMM_VMX_CAPS_H
+
+#include "compiler.h"
+
+/* The raw capability MSRs. A control MSR's low half holds the allowed-0
+ * settings (bits that must be 1), its high half the allowed-1 settings
+ * (bits that may be 1) (SDM Vol. 3D A.3). */
+struct vmx_msrs {
+	uint64_t basic;
+	uint64_t pinbased, procbased, exit, entry; /* TRUE_* ones when basic says so */
+	uint64_t procbased2; /* 0 when secondary controls cannot be activated */
+	uint64_t misc;
+	uint64_t ept_vpid;   /* 0 unless EPT or VPID may be enabled */
+	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+};
+
+struct vmx_caps {
+	uint32_t revision;
+	uint32_t vmcs_size;
+	bool vmcs_wb;
+	bool true_controls;
+	bool secondary;
+	bool ept, ept_walk4, ept_wb, ept_2m, ept_1g, ept_ad, invept;
+	bool vpid, invvpid;
+	bool unrestricted;
+	bool preemption_timer;
+	unsigned int preemption_shift; /* the timer ticks every 2^shift TSC ticks */
+};
+
+/* May this control bit be set to 1? */
+static inline bool vmx_ctl_allowed1(uint64_t ctl_msr, uint32_t bit)
+{
+	return (ctl_msr >> 32) & bit;
+}
+
+void vmx_caps_decode(const struct vmx_msrs *msrs, struct vmx_caps *caps);
+
+/* Read the MSRs, check that VMX may be used, and print the summary. Prints
+ * "FATAL: VT-x unavailable: WHY" and stops the machine when it cannot. */
+void vmx_probe(void);
+
+#endif

@@ -1,0 +1,93 @@
+#include "vmm/vmx_caps.h"
+#include "vmm/vmx_defs.h"
+#include "test.h"
+
+/* allowed-0 in the low half, allowed-1 in the high half */
+static uint64_t ctl(uint32_t must_be_one, uint32_t may_be_one)
+{
+	return ((uint64_t)may_be_one << 32) | must_be_one;
+}
+
+static struct vmx_msrs full_featured(void)
+{
+	struct vmx_msrs m = { 0 };
+
+	m.basic = VMX_BASIC_TRUE_CONTROLS | ((uint64_t)VMX_MEMTYPE_WB << VMX_BASIC_MEMTYPE_SHIFT) |
+		  ((uint64_t)4096 << VMX_BASIC_VMCS_SIZE_SHIFT) | 0x12;
+	m.pinbased = ctl(0x16, 0x16 | PIN_PREEMPTION_TIMER);
+	m.procbased = ctl(0x0401e172, 0xfff9fffe);
+	m.procbased2 = ctl(0, PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST);
+	m.misc = 5;
+	m.ept_vpid = EPT_CAP_WALK_4 | EPT_CAP_MEMTYPE_WB | EPT_CAP_2M_PAGES | EPT_CAP_1G_PAGES |
+		     EPT_CAP_INVEPT | EPT_CAP_AD_BITS | VPID_CAP_INVVPID;
+	return m;
+}
+
+TEST(vmx_caps_full)
+{
+	struct vmx_msrs m = full_featured();
+	struct vmx_caps c;
+
+	vmx_caps_decode(&m, &c);
+	CHECK_EQ(c.revision, 0x12);
+	CHECK_EQ(c.vmcs_size, 4096);
+	CHECK(c.vmcs_wb);
+	CHECK(c.true_controls);
+	CHECK(c.secondary && c.ept && c.vpid && c.unrestricted);
+	CHECK(c.ept_walk4 && c.ept_wb && c.ept_2m && c.ept_1g && c.ept_ad && c.invept);
+	CHECK(c.invvpid);
+	CHECK(c.preemption_timer);
+	CHECK_EQ(c.preemption_shift, 5);
+}
+
+TEST(vmx_caps_no_1g_no_ad)
+{
+	struct vmx_msrs m = full_featured();
+	struct vmx_caps c;
+
+	m.ept_vpid &= ~(EPT_CAP_1G_PAGES | EPT_CAP_AD_BITS);
+	vmx_caps_decode(&m, &c);
+	CHECK(c.ept && c.ept_2m);
+	CHECK(!c.ept_1g);
+	CHECK(!c.ept_ad);
+}
+
+TEST(vmx_caps_allowed0_is_not_allowed1)
+{
+	struct vmx_msrs m = full_featured();
+	struct vmx_caps c;
+
+	/* A bit in the must-be-one half only does not make it available. */
+	m.procbased2 = ctl(PROC2_ENABLE_EPT, PROC2_ENABLE_VPID);
+	vmx_caps_decode(&m, &c);
+	CHECK(!c.ept);
+	CHECK(c.vpid);
+	CHECK(!c.unrestricted);
+	CHECK(!c.ept_2m); /* EPT capability bits mean nothing without EPT */
+}
+
+TEST(vmx_caps_no_secondary_controls)
+{
+	struct vmx_msrs m = full_featured();
+	struct vmx_caps c;
+
+	m.procbased = ctl(0x0401e172, 0x7ff9fffe);
+	m.pinbased = ctl(0x16, 0x3f);
+	vmx_caps_decode(&m, &c);
+	CHECK(!c.secondary && !c.ept && !c.vpid && !c.unrestricted);
+	CHECK(!c.preemption_timer);
+	CHECK_EQ(c.preemption_shift, 0);
+}
+
+TEST(vmx_caps_legacy_basic)
+{
+	struct vmx_msrs m = full_featured();
+	struct vmx_caps c;
+
+	m.basic = ((uint64_t)1024 << VMX_BASIC_VMCS_SIZE_SHIFT) | 7;
+	vmx_caps_decode(&m, &c);
+	CHECK(!c.true_controls);
+	CHECK(!c.vmcs_wb);
+	CHECK_EQ(c.vmcs_size, 1024);
+	CHECK_EQ(c.revision, 7);
+}
