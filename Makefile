@@ -25,7 +25,7 @@ KERNEL_CFLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc -isystem $(shell
 	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-strict-aliasing -O2 -g $(WARNINGS) -Iinclude \
 	-DHV_VERSION='"$(VERSION)"' -DHV_GIT_REV='"$(GIT_REV)"'
-KERNEL_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker.ld -Wl,-z,max-page-size=0x1000 \
+KERNEL_LDFLAGS := -nostdlib -static -Wl,-T,linker.ld -Wl,-z,max-page-size=0x1000 \
 	-Wl,--build-id=none -Wl,-z,noexecstack
 
 # Pure logic that also compiles for the host and is unit-tested there.

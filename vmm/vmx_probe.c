@@ -97,8 +97,8 @@ void vmx_probe(void)
 
 	if (!(cpuid(1, 0).ecx & CPUID1_ECX_VMX))
 		vmx_unavailable(cpuid(1, 0).ecx & CPUID1_ECX_HYPERVISOR ?
-					"the CPU does not report VMX (CPUID.1:ECX[5]=0); this "
-					"hypervisor's host does not offer nested VT-x" :
+					"the CPU does not report VMX (CPUID.1:ECX[5]=0); we run "
+					"under a hypervisor that does not offer nested VT-x" :
 					"the CPU does not report VMX (CPUID.1:ECX[5]=0)");
 	fc = check_feature_control();
 	read_vmx_msrs(&msrs);
