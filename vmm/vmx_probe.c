@@ -102,6 +102,10 @@ void vmx_probe(void)
 					"the CPU does not report VMX (CPUID.1:ECX[5]=0)");
 	fc = check_feature_control();
 	read_vmx_msrs(&msrs);
+	log_debug("vmx: MSRs basic 0x%lx pin 0x%lx proc 0x%lx proc2 0x%lx exit 0x%lx entry 0x%lx "
+		  "misc 0x%lx ept_vpid 0x%lx",
+		  msrs.basic, msrs.pinbased, msrs.procbased, msrs.procbased2, msrs.exit,
+		  msrs.entry, msrs.misc, msrs.ept_vpid);
 	vmx_caps_decode(&msrs, &caps);
 	print_summary(fc, &caps);
 }

@@ -7,7 +7,7 @@
 #include "core/log.h"
 #include "core/machine.h"
 
-#define STACK_WALK_MAX 16
+#define STACK_WALK_MAX 64
 
 #define PF_PRESENT BIT(0)
 #define PF_WRITE BIT(1)
@@ -93,25 +93,37 @@ static void print_registers(const struct trap_frame *f)
 }
 
 /* Follow the saved-RBP chain (we build with frame pointers), never leaving
- * this CPU's stacks, so a corrupt chain cannot fault again. */
+ * this CPU's stacks, so a corrupt chain cannot fault again. Runs of the same
+ * return address (deep recursion) print once with a count. */
 static void print_stack_walk(const struct trap_frame *f)
 {
-	uint64_t rbp = f->rbp;
+	uint64_t rbp = f->rbp, last = f->rip;
+	unsigned int repeats = 0;
 
 	console_printf("  stack walk (addr2line -e build/hv.elf ADDR):\n");
-	console_printf("    #0  0x%016lx\n", f->rip);
+	console_printf("    0x%016lx\n", f->rip);
 	for (int depth = 1; depth < STACK_WALK_MAX; depth++) {
 		const uint64_t *frame = (const uint64_t *)rbp;
 
-		if (!IS_ALIGNED(rbp, 8) || !percpu_on_stack(rbp, 2 * sizeof(uint64_t)))
+		if (!IS_ALIGNED(rbp, 8) || !percpu_on_stack(rbp, 2 * sizeof(uint64_t)) ||
+		    frame[1] == 0)
 			break;
-		if (frame[1] == 0)
-			break;
-		console_printf("    #%-2d 0x%016lx\n", depth, frame[1]);
+		if (frame[1] == last) {
+			repeats++;
+		} else {
+			if (repeats)
+				console_printf("    ... the same %u more time%s\n", repeats,
+					       repeats == 1 ? "" : "s");
+			repeats = 0;
+			last = frame[1];
+			console_printf("    0x%016lx\n", last);
+		}
 		if (frame[0] <= rbp)
 			break;
 		rbp = frame[0];
 	}
+	if (repeats)
+		console_printf("    ... the same %u more time%s\n", repeats, repeats == 1 ? "" : "s");
 }
 
 __noreturn void exception_report(struct trap_frame *f)

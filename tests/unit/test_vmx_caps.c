@@ -91,3 +91,42 @@ TEST(vmx_caps_legacy_basic)
 	CHECK_EQ(c.vmcs_size, 1024);
 	CHECK_EQ(c.revision, 7);
 }
+
+/* Capability MSRs as Bochs 2.7 reports them (hv loglevel=debug). */
+TEST(vmx_caps_bochs_skylake_x)
+{
+	struct vmx_msrs m = {
+		.basic = 0xd810000000002b, .pinbased = 0x7f00000016,
+		.procbased = 0xf7f9fffe04006172, .procbased2 = 0x2177fff00000000,
+		.exit = 0x7fffff00036dfb, .entry = 0xffff000011fb,
+		.misc = 0x600401e0, .ept_vpid = 0xf0106334141,
+	};
+	struct vmx_caps c;
+
+	vmx_caps_decode(&m, &c);
+	CHECK_EQ(c.revision, 0x2b);
+	CHECK(c.true_controls && c.vmcs_wb);
+	CHECK(c.ept && c.vpid && c.unrestricted);
+	CHECK(c.ept_walk4 && c.ept_wb && c.ept_2m && c.invept && c.invvpid);
+	CHECK(c.ept_1g);
+	CHECK(c.ept_ad);
+	CHECK(c.preemption_timer);
+	CHECK_EQ(c.preemption_shift, 0);
+}
+
+TEST(vmx_caps_bochs_sandy_bridge)
+{
+	struct vmx_msrs m = {
+		.basic = 0xd810000000002b, .pinbased = 0x7f00000016,
+		.procbased = 0xf7f9fffe04006172, .procbased2 = 0xff00000000,
+		.exit = 0x7fffff00036dfb, .entry = 0xffff000011fb,
+		.misc = 0x401e0, .ept_vpid = 0xf0106114141,
+	};
+	struct vmx_caps c;
+
+	vmx_caps_decode(&m, &c);
+	CHECK(c.ept && c.vpid && c.unrestricted && c.ept_2m);
+	CHECK(!c.ept_1g);
+	CHECK(!c.ept_ad);
+	CHECK(c.preemption_timer);
+}

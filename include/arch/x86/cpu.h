@@ -110,13 +110,6 @@ static inline void irq_enable(void)
 	__asm__ volatile("sti" ::: "memory");
 }
 
-/* STI's interrupt shadow makes "sti; hlt" atomic: an interrupt that is
- * already pending wakes the HLT instead of slipping in before it. */
-static inline void irq_enable_and_halt(void)
-{
-	__asm__ volatile("sti; hlt" ::: "memory");
-}
-
 static inline void halt(void)
 {
 	__asm__ volatile("hlt" ::: "memory");
