@@ -35,7 +35,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Wno-missing-prototypes -Iinclude -Itests/unit -DHOST_TEST
 
-.PHONY: all iso run test unit boot-test clean deps deps-test
+.PHONY: all iso run test unit clang clean deps deps-test
 all iso: $(BUILD)/hv.iso
 
 deps:
@@ -71,10 +71,14 @@ $(BUILD)/unit/unit_tests: $(PURE_SRCS) $(UNIT_SRCS) $(wildcard tests/unit/*.h) M
 unit: $(BUILD)/unit/unit_tests
 	$(BUILD)/unit/unit_tests
 
+# The same hypervisor built by clang, booted by tests/boot/cases/qemu-clang.case.
+clang: deps
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/clang $(BUILD)/clang/hv.elf
+
 run: deps-test $(BUILD)/hv.iso
 	scripts/run.sh $(BUILD)/hv.iso
 
-test: deps-test $(BUILD)/hv.elf $(BUILD)/unit/unit_tests
+test: deps-test $(BUILD)/hv.elf clang $(BUILD)/unit/unit_tests
 	tests/run-all.sh
 
 clean:

@@ -5,7 +5,7 @@
 set -eu
 
 build_pkgs="gcc make binutils grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools"
-emu_pkgs="bochs bochs-term bochsbios vgabios qemu-system-x86 ovmf"
+emu_pkgs="clang bochs bochs-term bochsbios vgabios qemu-system-x86 ovmf"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;

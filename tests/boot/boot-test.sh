@@ -22,6 +22,7 @@
 #   BOCHS_IPS      Bochs ips (default 4000000); BOCHSRC_EXTRA: lines for bochsrc
 #   QEMU_CPU       QEMU -cpu value for qemu-bios/qemu-ovmf (default max)
 #   QEMU_ARGS      array of extra QEMU arguments
+#   ELF            the hypervisor image to boot (default $HV_ELF)
 # Environment: HV_ELF (default build/hv.elf), BOOT_TEST_DIR (default
 # build/test), BOOT_TEST_JOBS (default 2), STOP_GRACE (seconds an emulator
 # may keep running after the machine-stop line, default 10).
@@ -68,14 +69,14 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 run_case() {
 	local idx=$1 casefile=$2
 	local NAME EMU CPU_MODEL CMDLINE TIMEOUT EXPECT_STATUS STOP_ON ALLOW_DUMP MEMORY
-	local BOCHS_IPS BOCHSRC_EXTRA QEMU_CPU
+	local BOCHS_IPS BOCHSRC_EXTRA QEMU_CPU ELF
 	local -a MODULES=() EXPECT=() REJECT=() QEMU_ARGS=()
 	local t0 reason="" dir=""
 	t0=$(now)
 
 	NAME=$(basename "$casefile" .case)
 	EMU="" CPU_MODEL=corei7_skylake_x CMDLINE="" TIMEOUT="" STOP_ON="" ALLOW_DUMP=0
-	MEMORY="" BOCHS_IPS=4000000 BOCHSRC_EXTRA="" QEMU_CPU=max
+	MEMORY="" BOCHS_IPS=4000000 BOCHSRC_EXTRA="" QEMU_CPU=max ELF=$HV_ELF
 	unset EXPECT_STATUS
 	# shellcheck source=/dev/null
 	if ! . "$casefile"; then
@@ -107,11 +108,11 @@ run_case() {
 
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	if [ ! -f "$HV_ELF" ]; then
-		finish FAIL "$HV_ELF missing (run make)"
+	if [ ! -f "$ELF" ]; then
+		finish FAIL "$ELF missing (run make)"
 		return
 	fi
-	if ! "$root/scripts/mkiso.sh" "$dir/hv.iso" "$HV_ELF" "$CMDLINE" "${MODULES[@]}" \
+	if ! "$root/scripts/mkiso.sh" "$dir/hv.iso" "$ELF" "$CMDLINE" "${MODULES[@]}" \
 		>"$dir/mkiso.log" 2>&1; then
 		finish FAIL "mkiso failed: $(grep -m 1 -i 'error' "$dir/mkiso.log" || tail -n 1 "$dir/mkiso.log")"
 		return
