@@ -27,9 +27,6 @@ _Static_assert(PT_SIZE_4K == PAGE_SIZE && PT_SIZE_2M == LARGE_PAGE_SIZE &&
 #define LOW_SMALL_PAGES_END LARGE_PAGE_SIZE
 /* 64 TiB: PML4 slots 256-383, far below the image and the MMIO window. */
 #define DIRECT_MAP_MAX (64 * 1024 * GiB)
-/* Device registers live in the top GiB, above the image at KERNEL_VMA. */
-#define MMIO_WINDOW_BASE 0xffffffffc0000000ULL
-#define MMIO_WINDOW_SIZE (512 * MiB)
 #define HEAP_SIZE (1 * MiB)
 #define MAX_BOOT_RESERVED (3 + BOOT_MAX_MODULES)
 

@@ -2,6 +2,7 @@
  *
  *   0xffff800000000000  direct map of all physical RAM (read-write, no-execute)
  *   0xffffffff80000000  the hypervisor image, at KERNEL_VMA + its physical address
+ *   0xffffffffc0000000  MMIO window: device registers, uncached (mm_map_mmio)
  *
  * Nothing is mapped in the lower half once mm_init() has switched to the final
  * page tables. See docs/boot.md. */
@@ -20,6 +21,8 @@
 
 #define KERNEL_VMA 0xffffffff80000000UL
 #define DIRECT_MAP_BASE 0xffff800000000000UL
+#define MMIO_WINDOW_BASE 0xffffffffc0000000UL
+#define MMIO_WINDOW_SIZE (512 * MiB)
 
 /* Section boundaries from linker.ld; the _phys ones are physical addresses. */
 extern char _image_phys_start[], _image_phys_end[];
