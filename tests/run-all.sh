@@ -20,57 +20,48 @@ count() { # LINE WORD
 	if [[ $1 =~ $re ]]; then echo "${BASH_REMATCH[1]}"; else echo 0; fi
 }
 
-# Unit tests. Their output goes to the terminal as it comes; the summary line
-# "unit: N passed, N failed" is the last line.
+# run_suite LABEL SUMMARY_PREFIX COMMAND...: runs one suite with its output on
+# the terminal, then adds the counts of its "PREFIX: N passed, N failed[, N
+# skipped]" line. A suite without that line, or one that exits non-zero
+# while reporting no failure, counts as one failure.
+run_suite() {
+	local label=$1 prefix=$2 log rc summary
+	shift 2
+	echo "== $label"
+	log=$(mktemp)
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	summary=$(grep -E "^$prefix: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)
+	rm -f "$log"
+	if [ -z "$summary" ]; then
+		echo "run-all: $label ended without a summary line (exit status $rc)" >&2
+		failed=$((failed + 1))
+		return
+	fi
+	passed=$((passed + $(count "$summary" passed)))
+	failed=$((failed + $(count "$summary" failed)))
+	skipped=$((skipped + $(count "$summary" skipped)))
+	if [ "$rc" -ne 0 ] && [ "$(count "$summary" failed)" -eq 0 ]; then
+		echo "run-all: $label exited with status $rc" >&2
+		failed=$((failed + 1))
+	fi
+}
+
 unit=${UNIT_TESTS:-build/unit/unit_tests}
-echo "== unit tests ($unit)"
-if [ ! -x "$unit" ]; then
+if [ -x "$unit" ]; then
+	run_suite "unit tests ($unit)" unit "$unit"
+else
 	echo "run-all: $unit missing (make unit)" >&2
 	failed=$((failed + 1))
-else
-	log=$(mktemp)
-	"$unit" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
-	summary=$(grep -E '^unit: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-	rm -f "$log"
-	if [ -z "$summary" ]; then
-		echo "run-all: unit tests ended without a summary line (exit status $rc)" >&2
-		failed=$((failed + 1))
-	else
-		passed=$((passed + $(count "$summary" passed)))
-		failed=$((failed + $(count "$summary" failed)))
-		if [ "$rc" -ne 0 ] && [ "$(count "$summary" failed)" -eq 0 ]; then
-			echo "run-all: unit tests exited with status $rc" >&2
-			failed=$((failed + 1))
-		fi
-	fi
 fi
 
-# Boot tests.
-echo "== boot tests"
 shopt -s nullglob
 cases=(tests/boot/cases/*.case)
-if [ ${#cases[@]} -eq 0 ]; then
+if [ ${#cases[@]} -gt 0 ]; then
+	run_suite "boot tests" boot tests/boot/boot-test.sh "${cases[@]}"
+else
 	echo "run-all: no boot cases in tests/boot/cases" >&2
 	failed=$((failed + 1))
-else
-	log=$(mktemp)
-	tests/boot/boot-test.sh "${cases[@]}" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
-	summary=$(grep -E '^boot: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-	rm -f "$log"
-	if [ -z "$summary" ]; then
-		echo "run-all: boot tests ended without a summary line (exit status $rc)" >&2
-		failed=$((failed + 1))
-	else
-		passed=$((passed + $(count "$summary" passed)))
-		failed=$((failed + $(count "$summary" failed)))
-		skipped=$((skipped + $(count "$summary" skipped)))
-		if [ "$rc" -ne 0 ] && [ "$(count "$summary" failed)" -eq 0 ]; then
-			echo "run-all: boot tests exited with status $rc" >&2
-			failed=$((failed + 1))
-		fi
-	fi
 fi
 
 echo "wall time: $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')s"
