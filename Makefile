@@ -11,6 +11,9 @@ endif
 HOSTCC ?= gcc
 BUILD := build
 VERSION := 0.1.0
+VERSION_WORDS := $(subst ., ,$(VERSION))
+# major << 16 | minor << 8 | patch: what CPUID 0x40000001 and HC_VERSION return
+VERSION_CODE := $(shell echo $$(( ($(word 1,$(VERSION_WORDS)) << 16) | ($(word 2,$(VERSION_WORDS)) << 8) | $(word 3,$(VERSION_WORDS)) )))
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 KERNEL_DIRS := boot arch/x86 mm drivers core lib vmm
@@ -24,13 +27,14 @@ KERNEL_CFLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc -isystem $(shell
 	-mno-red-zone -mcmodel=kernel -mno-mmx -mno-sse -mno-sse2 -mno-3dnow -mno-avx \
 	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-strict-aliasing -O2 -g $(WARNINGS) -Iinclude \
-	-DHV_VERSION='"$(VERSION)"' -DHV_GIT_REV='"$(GIT_REV)"'
+	-DHV_VERSION='"$(VERSION)"' -DHV_GIT_REV='"$(GIT_REV)"' -DHV_VERSION_CODE=$(VERSION_CODE)
 KERNEL_LDFLAGS := -nostdlib -static -Wl,-T,linker.ld -Wl,-z,max-page-size=0x1000 \
 	-Wl,--build-id=none -Wl,-z,noexecstack
 
 # Pure logic that also compiles for the host and is unit-tested there.
 PURE_SRCS := lib/format.c boot/multiboot2.c core/cmdline.c mm/frame.c mm/paging.c mm/heap.c \
-	vmm/vmx_caps.c
+	vmm/vmx_caps.c vmm/ept.c vmm/guest_config.c vmm/image.c vmm/mb1_info.c \
+	lib/hash.c vmm/vmx_check.c
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Wno-missing-prototypes -Iinclude -Itests/unit -DHOST_TEST

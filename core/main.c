@@ -14,6 +14,9 @@
 #include "lib/string.h"
 #include "mm/layout.h"
 #include "mm/mm.h"
+#include "vmm/guests.h"
+#include "vmm/vio.h"
+#include "vmm/vmx.h"
 #include "vmm/vmx_caps.h"
 
 #define BOOT_MAP_LIMIT (4 * GiB) /* what the entry stub's page tables cover */
@@ -121,5 +124,12 @@ void boot_main(uint32_t magic, uint64_t info_phys)
 
 	log_info("hv: boot complete, TSC %lu, %lu ms since calibration", rdtsc(),
 		 clock_ns() / 1000000);
+	if (boot_info.module_count) {
+		vmx_enable_cpu();
+		devices_register();
+		guests_run(&boot_info, options.memcheck);
+	} else {
+		log_info("hv: no guest modules: nothing to run");
+	}
 	machine_stop(STOP_OK);
 }

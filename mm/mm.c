@@ -59,7 +59,7 @@ static void table_free(void *ctx, uint64_t phys)
 	frame_free_pages(phys, 1);
 }
 
-static const struct pt_ops table_ops = {
+const struct pt_ops mm_frame_table_ops = {
 	.alloc_table = table_alloc,
 	.free_table = table_free,
 	.phys_to_virt = direct_map_p2v,
@@ -242,7 +242,7 @@ static void build_host_tables(const struct boot_info *bi)
 	nx_flag = cpu_has_nx() ? PTE_NX : 0;
 	if (!nx_flag)
 		log_warn("mm: the CPU has no NX bit: data pages stay executable");
-	if (pt_init(&host_pt, &table_ops) != PT_OK)
+	if (pt_init(&host_pt, &mm_frame_table_ops) != PT_OK)
 		panic("mm: out of frames for the page-table root");
 	map_direct(end, max_page);
 	map_image();
@@ -305,8 +305,11 @@ void *kzalloc(size_t size)
 
 void kfree(void *p)
 {
-	enum heap_status st = heap_free(&kheap, p);
+	enum heap_status st;
 
+	if (!p)
+		return;
+	st = heap_free(&kheap, p);
 	if (st != HEAP_OK)
 		panic("mm: kfree(%p): %s", p, heap_status_str(st));
 }

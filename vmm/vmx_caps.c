@@ -35,3 +35,13 @@ void vmx_caps_decode(const struct vmx_msrs *m, struct vmx_caps *c)
 	if (c->preemption_timer)
 		c->preemption_shift = (unsigned int)(m->misc & VMX_MISC_PREEMPTION_RATE_MASK);
 }
+
+uint32_t vmx_adjust_controls(uint64_t cap_msr, uint32_t required, uint32_t optional,
+			     uint32_t *missing)
+{
+	uint32_t must_be_one = (uint32_t)cap_msr;
+	uint32_t may_be_one = (uint32_t)(cap_msr >> 32);
+
+	*missing = required & ~may_be_one;
+	return (must_be_one | required | (optional & may_be_one)) & may_be_one;
+}

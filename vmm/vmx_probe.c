@@ -9,6 +9,19 @@
 #include "vmm/vmx_caps.h"
 #include "vmm/vmx_defs.h"
 
+static struct vmx_msrs msrs;
+static struct vmx_caps caps;
+
+const struct vmx_msrs *vmx_msrs(void)
+{
+	return &msrs;
+}
+
+const struct vmx_caps *vmx_caps(void)
+{
+	return &caps;
+}
+
 static __noreturn void vmx_unavailable(const char *why)
 {
 	console_printf("FATAL: VT-x unavailable: %s\n", why);
@@ -91,8 +104,6 @@ static void print_summary(uint64_t feature_control, const struct vmx_caps *c)
 
 void vmx_probe(void)
 {
-	struct vmx_msrs msrs = { 0 };
-	struct vmx_caps caps;
 	uint64_t fc;
 
 	if (!(cpuid(1, 0).ecx & CPUID1_ECX_VMX))

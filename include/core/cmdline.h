@@ -21,6 +21,7 @@ struct hv_options {
 	int loglevel;        /* enum log_level */
 	unsigned int console; /* COM port number, 1-4 */
 	enum selftest selftest;
+	bool memcheck; /* memcheck: verify .text and ended guests' memory at the end */
 };
 
 /* Called once per option that is not understood: the whole token and why. */

@@ -6,6 +6,7 @@
 
 #include "boot/bootinfo.h"
 #include "compiler.h"
+#include "mm/paging.h"
 
 /* Build the frame allocator from the memory map (reserving the first MiB, the
  * image, the boot information and the modules), build the host page tables
@@ -17,6 +18,10 @@ void mm_init(const struct boot_info *bi);
 uint64_t frame_alloc_page(void);
 uint64_t frame_alloc_pages(size_t count, size_t align_pages);
 void frame_free_pages(uint64_t phys, size_t count);
+
+/* Page-table pages from the frame allocator, reached through the direct
+ * map: for any table builder (host page tables, EPT). */
+extern const struct pt_ops mm_frame_table_ops;
 
 /* Heap: 16-byte aligned; returns NULL when exhausted. */
 void *kmalloc(size_t size);

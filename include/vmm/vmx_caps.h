@@ -38,8 +38,17 @@ static inline bool vmx_ctl_allowed1(uint64_t ctl_msr, uint32_t bit)
 
 void vmx_caps_decode(const struct vmx_msrs *msrs, struct vmx_caps *caps);
 
+/* The value for a VMCS control field (SDM Vol. 3D A.3): the bits the
+ * capability MSR says must be 1, plus the required and the optional bits it
+ * allows. Required bits it does not allow are dropped and set in *missing. */
+uint32_t vmx_adjust_controls(uint64_t cap_msr, uint32_t required, uint32_t optional,
+			     uint32_t *missing);
+
 /* Read the MSRs, check that VMX may be used, and print the summary. Prints
  * "FATAL: VT-x unavailable: WHY" and stops the machine when it cannot. */
 void vmx_probe(void);
+/* What vmx_probe() found (valid once it returned). */
+const struct vmx_msrs *vmx_msrs(void);
+const struct vmx_caps *vmx_caps(void);
 
 #endif

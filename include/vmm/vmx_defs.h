@@ -21,14 +21,31 @@
 
 /* Primary processor-based VM-execution controls (SDM Vol. 3C 24.6.2) */
 #define PROC_HLT_EXITING (1u << 7)
+#define PROC_MWAIT_EXITING (1u << 10)
+#define PROC_RDPMC_EXITING (1u << 11)
+#define PROC_UNCONDITIONAL_IO_EXITING (1u << 24)
 #define PROC_USE_IO_BITMAPS (1u << 25)
 #define PROC_USE_MSR_BITMAPS (1u << 28)
+#define PROC_MONITOR_EXITING (1u << 29)
 #define PROC_ACTIVATE_SECONDARY (1u << 31)
 
 /* Secondary processor-based VM-execution controls (SDM Vol. 3C 24.6.2) */
 #define PROC2_ENABLE_EPT (1u << 1)
 #define PROC2_ENABLE_VPID (1u << 5)
+#define PROC2_WBINVD_EXITING (1u << 6)
 #define PROC2_UNRESTRICTED_GUEST (1u << 7)
+
+/* VM-exit controls (SDM Vol. 3C 24.7.1) */
+#define EXIT_CTL_HOST_ADDRESS_SPACE (1u << 9)
+#define EXIT_CTL_SAVE_PAT (1u << 18)
+#define EXIT_CTL_LOAD_PAT (1u << 19)
+#define EXIT_CTL_SAVE_EFER (1u << 20)
+#define EXIT_CTL_LOAD_EFER (1u << 21)
+
+/* VM-entry controls (SDM Vol. 3C 24.8.1) */
+#define ENTRY_CTL_IA32E_MODE (1u << 9)
+#define ENTRY_CTL_LOAD_PAT (1u << 14)
+#define ENTRY_CTL_LOAD_EFER (1u << 15)
 
 /* IA32_VMX_MISC (SDM Vol. 3D A.6) */
 #define VMX_MISC_PREEMPTION_RATE_MASK 0x1fUL

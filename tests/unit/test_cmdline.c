@@ -100,3 +100,16 @@ TEST(cmdline_reports_unknown_and_bad)
 	CHECK_EQ(o.console, 1);
 	CHECK_EQ(o.selftest, SELFTEST_NONE);
 }
+
+TEST(cmdline_memcheck_flag)
+{
+	struct hv_options o;
+	struct reports r = { 0 };
+
+	cmdline_defaults(&o);
+	CHECK(!o.memcheck);
+	CHECK_EQ(cmdline_parse("memcheck", &o, record, &r), 0);
+	CHECK(o.memcheck);
+	CHECK_EQ(cmdline_parse("memcheck=1", &o, record, &r), 1);
+	CHECK_STR(r.last_why, "memcheck takes no value");
+}

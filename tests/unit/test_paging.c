@@ -4,44 +4,11 @@
 #include <stdlib.h>
 
 #include "mm/paging.h"
+#include "table_pool.h"
 #include "test.h"
 
 #define VA 0xffff800000000000ULL /* the direct map */
 #define IMAGE_BASE 0xffffffff80000000ULL
-
-struct table_pool {
-	size_t live; /* tables allocated and not yet freed */
-	size_t limit; /* fail allocations beyond this many live tables */
-};
-
-static uint64_t pool_alloc(void *ctx)
-{
-	struct table_pool *p = ctx;
-	void *t;
-
-	if (p->live >= p->limit)
-		return 0;
-	t = aligned_alloc(PT_SIZE_4K, PT_SIZE_4K);
-	if (!t)
-		return 0;
-	memset(t, 0xa5, PT_SIZE_4K); /* pt_* must not rely on zeroed pages */
-	p->live++;
-	return (uint64_t)(uintptr_t)t;
-}
-
-static void pool_free(void *ctx, uint64_t phys)
-{
-	struct table_pool *p = ctx;
-
-	p->live--;
-	free((void *)(uintptr_t)phys);
-}
-
-static void *pool_p2v(void *ctx, uint64_t phys)
-{
-	(void)ctx;
-	return (void *)(uintptr_t)phys;
-}
 
 struct fixture {
 	struct table_pool pool;
@@ -51,8 +18,7 @@ struct fixture {
 
 static void setup(struct fixture *f, size_t limit)
 {
-	f->pool = (struct table_pool){ 0, limit };
-	f->ops = (struct pt_ops){ pool_alloc, pool_free, pool_p2v, &f->pool };
+	table_pool_init(&f->pool, &f->ops, limit);
 	CHECK_EQ(pt_init(&f->pt, &f->ops), PT_OK);
 }
 

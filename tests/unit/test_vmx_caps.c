@@ -130,3 +130,22 @@ TEST(vmx_caps_bochs_sandy_bridge)
 	CHECK(!c.ept_ad);
 	CHECK(c.preemption_timer);
 }
+
+TEST(vmx_adjust_controls_by_capability)
+{
+	uint32_t missing;
+	/* must be one: bits 1, 2; may be one: bits 0-7 */
+	uint64_t cap = ctl(0x06, 0xff);
+
+	CHECK_EQ(vmx_adjust_controls(cap, 0x01, 0, &missing), 0x07);
+	CHECK_EQ(missing, 0);
+	CHECK_EQ(vmx_adjust_controls(cap, 0x101, 0x200, &missing), 0x07);
+	CHECK_EQ(missing, 0x100);
+	CHECK_EQ(vmx_adjust_controls(cap, 0, 0x88, &missing), 0x8e);
+	CHECK_EQ(missing, 0);
+	/* Bochs Skylake-X: HLT exiting (bit 7) and secondary controls allowed */
+	CHECK_EQ(vmx_adjust_controls(0xf7f9fffe04006172, PROC_HLT_EXITING | PROC_ACTIVATE_SECONDARY,
+				     0, &missing),
+		 0x840061f2u);
+	CHECK_EQ(missing, 0);
+}

@@ -17,8 +17,14 @@
 #define CR4_OSFXSR BIT(9)
 #define CR4_OSXMMEXCPT BIT(10)
 #define CR4_VMXE BIT(13)
+#define CR4_OSXSAVE BIT(18)
 
 #define RFLAGS_IF BIT(9)
+
+/* Exception vectors (SDM Vol. 3A table 6-1) */
+#define VECTOR_UD 6
+#define VECTOR_GP 13
+#define VECTOR_PF 14
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
@@ -81,6 +87,20 @@ DEFINE_CR_ACCESSORS(2)
 DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
+
+/* XCR0, the XSAVE feature mask (needs CR4.OSXSAVE). */
+static inline uint64_t xgetbv0(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void xsetbv0(uint64_t value)
+{
+	__asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
+}
 
 static inline uint64_t read_rflags(void)
 {

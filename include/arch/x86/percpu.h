@@ -15,6 +15,7 @@ struct percpu {
 	uint32_t apic_id;
 	struct cpu_stacks *stacks;
 	unsigned int exception_depth;
+	uint64_t vmxon_region; /* physical; 0 until VMXON */
 	struct tss64 tss;
 	struct gdt_entry gdt[GDT_ENTRIES];
 };

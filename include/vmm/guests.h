@@ -1,0 +1,12 @@
+/* All guests of this boot: one per GRUB module (docs/guests.md). */
+#ifndef VMM_GUESTS_H
+#define VMM_GUESTS_H
+
+#include "boot/bootinfo.h"
+
+/* Load every guest, run them one after another in module order, print one
+ * summary line per guest. With memcheck, verify afterwards that neither the
+ * hypervisor's text nor any guest's memory changed after that guest ended. */
+void guests_run(const struct boot_info *bi, bool memcheck);
+
+#endif

@@ -1,0 +1,82 @@
+/* A virtual CPU: its VMCS, the guest registers the VMCS does not hold, and
+ * what the exit path needs to explain a dead guest. */
+#ifndef VMM_VCPU_H
+#define VMM_VCPU_H
+
+#include "compiler.h"
+#include "vmm/vmcs_fields.h"
+
+struct vm;
+
+/* Guest general-purpose registers in the order of their encoding in exit
+ * qualifications (SDM Vol. 3C table 28-3): 0 RAX ... 15 R15. RSP lives in
+ * the VMCS; its slot here is unused. Saved and restored by vmx_entry.S. */
+enum gpr {
+	GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
+	GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15,
+	GPR_COUNT,
+};
+
+struct guest_regs {
+	uint64_t gpr[GPR_COUNT];
+};
+
+_Static_assert(sizeof(struct guest_regs) == 16 * 8, "vmx_entry.S indexes 16 registers");
+
+/* MSRs the guest owns outright (no exits) that the VMCS does not switch:
+ * saved when the vCPU leaves the CPU, restored when it comes back. */
+enum guest_msr { GMSR_STAR, GMSR_LSTAR, GMSR_CSTAR, GMSR_SFMASK, GMSR_KERNEL_GS_BASE,
+		 GMSR_COUNT };
+
+#define EXIT_HISTORY 16
+
+struct exit_record {
+	uint32_t reason; /* the full exit reason field */
+	uint64_t qualification;
+	uint64_t rip;
+};
+
+enum vcpu_state { VCPU_RUNNABLE, VCPU_DONE };
+
+struct vcpu {
+	struct guest_regs regs; /* first: vmx_entry.S is handed a pointer to it */
+	struct vm *vm;
+	unsigned int id;
+	uint16_t vpid;
+	enum vcpu_state state;
+	bool launched;
+	void *vmcs;
+	uint64_t vmcs_phys;
+	uint8_t *msr_bitmap;
+	uint64_t msr_bitmap_phys;
+	uint64_t cr2;
+	uint64_t tpr; /* CR8, when CR8 accesses exit */
+	uint64_t xcr0;
+	uint64_t msrs[GMSR_COUNT];
+	uint64_t exits;
+	uint64_t exit_counts[EXIT_REASON_COUNT];
+	struct exit_record history[EXIT_HISTORY];
+};
+
+/* Create the vCPU and its VMCS for vm; false (with the reason logged) if
+ * the CPU lacks something the guest needs. */
+bool vcpu_create(struct vm *vm, struct vcpu *vcpu);
+void vcpu_destroy(struct vcpu *vcpu);
+/* Run until the guest exits or is stopped. */
+void vcpu_run(struct vcpu *vcpu);
+
+/* Used by exit handlers. */
+uint64_t vcpu_gpr(const struct vcpu *vcpu, enum gpr reg);
+void vcpu_set_gpr(struct vcpu *vcpu, enum gpr reg, uint64_t value);
+void vcpu_skip_instruction(struct vcpu *vcpu);
+void vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error);
+/* Print the crash report of a dead guest: exit, registers, recent exits. */
+void vcpu_crash_report(const struct vcpu *vcpu);
+
+/* The assembly world switch (vmm/vmx_entry.S): enters the guest with regs
+ * loaded (VMLAUNCH unless launched) and returns after the next VM exit with
+ * the guest's registers saved in regs: 0. If the VM entry instruction itself
+ * fails it returns at once: 1 for VMfailValid, 2 for VMfailInvalid. */
+int vmx_enter(struct guest_regs *regs, bool launched);
+
+#endif

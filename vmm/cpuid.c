@@ -1,0 +1,131 @@
+/* CPUID as guests see it: the real CPU's answers, minus what the hypervisor
+ * does not virtualize (VMX, SMX, MONITOR, x2APIC/APIC and TSC-deadline
+ * until the virtual APIC exists, the PMU, features whose VMCS controls are
+ * off), plus the hypervisor leaves and the TSC frequency in leaves
+ * 0x15/0x16, which Linux trusts over its own calibration. */
+#include "arch/x86/cpu.h"
+#include "drivers/tsc.h"
+#include "vmm/exit.h"
+#include "vmm/vcpu.h"
+#include "vmm/vm.h"
+#include "vmm/vmx_ops.h"
+
+#define LEAF_FEATURES 0x1
+#define LEAF_EXT_FEATURES 0x7
+#define LEAF_PMU 0xa
+#define LEAF_XSAVE 0xd
+#define LEAF_SGX 0x12
+#define LEAF_PT 0x14
+#define LEAF_TSC 0x15
+#define LEAF_FREQ 0x16
+#define LEAF_HV_BASE 0x40000000
+#define LEAF_HV_VERSION 0x40000001
+#define LEAF_HV_LAST 0x4fffffff
+#define LEAF_EXT_FEATURES_8 0x80000001
+
+/* Leaf 1 */
+#define ECX_MONITOR BIT(3)
+#define ECX_SMX BIT(6)
+#define ECX_PDCM BIT(15)
+#define ECX_OSXSAVE BIT(27)
+#define EDX_APIC BIT(9)
+/* Leaf 7.0 */
+#define EBX7_SGX BIT(2)
+#define EBX7_INVPCID BIT(10)
+#define EBX7_PT BIT(25)
+#define ECX7_WAITPKG BIT(5)
+/* Leaf 0xD.1 */
+#define EAX_D1_XSAVES BIT(3)
+/* Leaf 0x80000001 */
+#define EDX8_RDTSCP BIT(27)
+
+
+/* "hvhypervisor" in EBX, ECX, EDX */
+#define HV_SIGNATURE_EBX 0x79687668u
+#define HV_SIGNATURE_ECX 0x76726570u
+#define HV_SIGNATURE_EDX 0x726f7369u
+
+static void filter_features(struct cpuid_regs *r)
+{
+	r->ecx &= ~(uint32_t)(CPUID1_ECX_VMX | ECX_SMX | ECX_MONITOR | ECX_PDCM |
+			      CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE | ECX_OSXSAVE);
+	r->ecx |= CPUID1_ECX_HYPERVISOR;
+	/* OSXSAVE mirrors the guest's CR4, not ours. */
+	if (vmcs_read(VMCS_CR4_READ_SHADOW) & CR4_OSXSAVE)
+		r->ecx |= ECX_OSXSAVE;
+	r->edx &= ~(uint32_t)EDX_APIC;
+}
+
+static void hypervisor_leaf(uint32_t leaf, struct cpuid_regs *r)
+{
+	*r = (struct cpuid_regs){ 0 };
+	if (leaf == LEAF_HV_BASE)
+		*r = (struct cpuid_regs){ LEAF_HV_VERSION, HV_SIGNATURE_EBX, HV_SIGNATURE_ECX,
+					  HV_SIGNATURE_EDX };
+	else if (leaf == LEAF_HV_VERSION)
+		r->eax = HV_VERSION_CODE;
+}
+
+static struct cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf)
+{
+	uint32_t max = cpuid_max_leaf();
+	struct cpuid_regs r;
+
+	if (leaf >= LEAF_HV_BASE && leaf <= LEAF_HV_LAST) {
+		hypervisor_leaf(leaf, &r);
+		return r;
+	}
+	if (leaf == LEAF_TSC)
+		return (struct cpuid_regs){ 1, 1, (uint32_t)tsc_hz(), 0 };
+	if (leaf == LEAF_FREQ) {
+		uint32_t mhz = (uint32_t)(tsc_hz() / 1000000);
+
+		return (struct cpuid_regs){ mhz, mhz, 0, 0 };
+	}
+	if (leaf < LEAF_HV_BASE && leaf > max)
+		return (struct cpuid_regs){ 0 };
+	r = cpuid(leaf, subleaf);
+	switch (leaf) {
+	case 0:
+		r.eax = MAX(max, (uint32_t)LEAF_FREQ);
+		break;
+	case LEAF_FEATURES:
+		filter_features(&r);
+		break;
+	case LEAF_EXT_FEATURES:
+		if (subleaf == 0) {
+			r.ebx &= ~(uint32_t)(EBX7_SGX | EBX7_INVPCID | EBX7_PT);
+			r.ecx &= ~(uint32_t)ECX7_WAITPKG;
+		}
+		break;
+	case LEAF_XSAVE:
+		if (subleaf == 1)
+			r.eax &= ~(uint32_t)EAX_D1_XSAVES;
+		break;
+	case LEAF_PMU:
+	case LEAF_SGX:
+	case LEAF_PT:
+		r = (struct cpuid_regs){ 0 };
+		break;
+	case LEAF_EXT_FEATURES_8:
+		r.edx &= ~(uint32_t)EDX8_RDTSCP;
+		break;
+	default:
+		break;
+	}
+	return r;
+}
+
+void exit_cpuid(struct vcpu *vcpu, uint64_t qualification)
+{
+	struct cpuid_regs r = guest_cpuid((uint32_t)vcpu->regs.gpr[GPR_RAX],
+					  (uint32_t)vcpu->regs.gpr[GPR_RCX]);
+
+	(void)qualification;
+	/* CPUID writes EAX-EDX and zeroes their upper halves. */
+	vcpu->regs.gpr[GPR_RAX] = r.eax;
+	vcpu->regs.gpr[GPR_RBX] = r.ebx;
+	vcpu->regs.gpr[GPR_RCX] = r.ecx;
+	vcpu->regs.gpr[GPR_RDX] = r.edx;
+	vcpu_skip_instruction(vcpu);
+}

@@ -1,0 +1,92 @@
+/* Control-register accesses. The guest/host masks give us the CR0 and CR4
+ * bits VMX fixes (CR0.NE, CR4.VMXE, unsupported bits); a write touching
+ * them exits here. The guest reads back what it wrote (the read shadow),
+ * while the real register keeps what VMX needs (SDM Vol. 3C 26.3, 28.3). */
+#include "arch/x86/cpu.h"
+#include "vmm/exit.h"
+#include "vmm/vcpu.h"
+#include "vmm/vm.h"
+#include "vmm/vmcs.h"
+#include "vmm/vmx_ops.h"
+
+#define CR0_CD BIT(30)
+#define CR0_NW BIT(29)
+#define CR0_LMSW_BITS (CR0_PE | CR0_MP | CR0_EM | CR0_TS)
+#define CR_UPPER_RESERVED 0xffffffff00000000ULL
+#define CR8_TPR_MASK 0xfULL
+
+/* MOV to CR0: the checks a CPU makes before it faults (SDM Vol. 3A 2.5). */
+static bool guest_write_cr0(uint64_t value)
+{
+	if ((value & CR_UPPER_RESERVED) || ((value & CR0_PG) && !(value & CR0_PE)) ||
+	    ((value & CR0_NW) && !(value & CR0_CD)))
+		return false;
+	vmcs_write(VMCS_CR0_READ_SHADOW, value);
+	vmcs_write(GUEST_CR0, vmcs_cr0_real(value));
+	return true;
+}
+
+/* MOV to CR4: bits this CPU lacks, and VMXE (guests get no VMX), #GP. */
+static bool guest_write_cr4(uint64_t value)
+{
+	if (value & vmcs_cr4_host_owned())
+		return false;
+	vmcs_write(VMCS_CR4_READ_SHADOW, value);
+	vmcs_write(GUEST_CR4, vmcs_cr4_real(value));
+	return true;
+}
+
+static bool mov_to_cr(struct vcpu *vcpu, unsigned int cr, uint64_t value)
+{
+	switch (cr) {
+	case 0:
+		return guest_write_cr0(value);
+	case 3:
+		vmcs_write(GUEST_CR3, value);
+		return true;
+	case 4:
+		return guest_write_cr4(value);
+	case 8:
+		if (value & ~CR8_TPR_MASK)
+			return false;
+		vcpu->tpr = value;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static uint64_t mov_from_cr(struct vcpu *vcpu, unsigned int cr)
+{
+	return cr == 3 ? vmcs_read(GUEST_CR3) : vcpu->tpr;
+}
+
+void exit_cr_access(struct vcpu *vcpu, uint64_t qual)
+{
+	unsigned int cr = qual & CR_QUAL_NUMBER_MASK;
+	unsigned int type = (qual >> CR_QUAL_TYPE_SHIFT) & CR_QUAL_TYPE_MASK;
+	enum gpr reg = (enum gpr)((qual >> CR_QUAL_GPR_SHIFT) & CR_QUAL_GPR_MASK);
+	uint64_t shadow = vmcs_read(VMCS_CR0_READ_SHADOW);
+	bool ok = true;
+
+	switch (type) {
+	case CR_QUAL_TYPE_MOV_TO:
+		ok = mov_to_cr(vcpu, cr, vcpu_gpr(vcpu, reg));
+		break;
+	case CR_QUAL_TYPE_MOV_FROM:
+		vcpu_set_gpr(vcpu, reg, mov_from_cr(vcpu, cr));
+		break;
+	case CR_QUAL_TYPE_CLTS:
+		ok = guest_write_cr0(shadow & ~CR0_TS);
+		break;
+	default: /* LMSW: sets PE but never clears it */
+		ok = guest_write_cr0((shadow & ~(CR0_LMSW_BITS & ~CR0_PE)) |
+			       ((qual >> CR_QUAL_LMSW_SHIFT) & CR0_LMSW_BITS));
+		break;
+	}
+	if (!ok) {
+		vcpu_inject_exception(vcpu, VECTOR_GP, true, 0);
+		return;
+	}
+	vcpu_skip_instruction(vcpu);
+}

@@ -1,0 +1,115 @@
+/* MSR policy. A guest reads and writes directly the MSRs that are its own
+ * state (segment bases, SYSCALL/SYSENTER, PAT: the VMCS or vcpu_load/put
+ * switch them), reads a few harmless ones, and gets the rest emulated or
+ * refused with #GP, as a CPU without that MSR would. */
+#include "vmm/msr_policy.h"
+
+#include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
+#include "lib/string.h"
+#include "vmm/exit.h"
+#include "vmm/vcpu.h"
+#include "vmm/vm.h"
+#include "vmm/vmx_ops.h"
+
+#define BITMAP_READ_LOW 0x000
+#define BITMAP_READ_HIGH 0x400
+#define BITMAP_WRITE_LOW 0x800
+#define BITMAP_WRITE_HIGH 0xc00
+#define MSR_HIGH_BASE 0xc0000000u
+#define MSR_RANGE_SIZE 0x2000u
+
+#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
+#define APIC_BASE_DEFAULT (0xfee00000ULL | APIC_BASE_BSP | APIC_BASE_ENABLE)
+
+static const uint32_t guest_owned[] = {
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
+	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_PAT,
+};
+
+/* Reading these tells the guest nothing about the host or other guests. */
+static const uint32_t read_only[] = { MSR_IA32_TSC, MSR_IA32_EFER };
+
+static void allow(uint8_t *bitmap, uint32_t msr, bool write)
+{
+	uint32_t base = msr >= MSR_HIGH_BASE ? MSR_HIGH_BASE : 0;
+	uint32_t off = write ? (base ? BITMAP_WRITE_HIGH : BITMAP_WRITE_LOW) :
+			       (base ? BITMAP_READ_HIGH : BITMAP_READ_LOW);
+	uint32_t bit = msr - base;
+
+	bitmap[off + bit / 8] &= (uint8_t)~(1u << (bit % 8));
+}
+
+void msr_policy_build_bitmap(uint8_t *bitmap)
+{
+	memset(bitmap, 0xff, 4 * (MSR_RANGE_SIZE / 8));
+	for (size_t i = 0; i < ARRAY_SIZE(guest_owned); i++) {
+		allow(bitmap, guest_owned[i], false);
+		allow(bitmap, guest_owned[i], true);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(read_only); i++)
+		allow(bitmap, read_only[i], false);
+}
+
+static void refuse(struct vcpu *vcpu, const char *op, uint32_t msr)
+{
+	vm_log(vcpu->vm, "%s of MSR 0x%x not allowed: #GP injected", op, msr);
+	vcpu_inject_exception(vcpu, VECTOR_GP, true, 0);
+}
+
+void exit_rdmsr(struct vcpu *vcpu, uint64_t qualification)
+{
+	uint32_t msr = (uint32_t)vcpu->regs.gpr[GPR_RCX];
+	uint64_t value;
+
+	(void)qualification;
+	switch (msr) {
+	case MSR_IA32_APIC_BASE:
+		value = APIC_BASE_DEFAULT;
+		break;
+	default:
+		refuse(vcpu, "RDMSR", msr);
+		return;
+	}
+	vcpu->regs.gpr[GPR_RAX] = (uint32_t)value;
+	vcpu->regs.gpr[GPR_RDX] = value >> 32;
+	vcpu_skip_instruction(vcpu);
+}
+
+/* EFER: LMA follows CR0.PG and LME (the CPU sets it), the rest must be bits
+ * we let guests use. */
+static bool write_efer(uint64_t value)
+{
+	uint64_t lma = vmcs_read(GUEST_IA32_EFER) & EFER_LMA;
+
+	if (value & ~(EFER_GUEST_WRITABLE | EFER_LMA))
+		return false;
+	vmcs_write(GUEST_IA32_EFER, (value & EFER_GUEST_WRITABLE) | lma);
+	return true;
+}
+
+void exit_wrmsr(struct vcpu *vcpu, uint64_t qualification)
+{
+	uint32_t msr = (uint32_t)vcpu->regs.gpr[GPR_RCX];
+	uint64_t value = (vcpu->regs.gpr[GPR_RDX] << 32) | (uint32_t)vcpu->regs.gpr[GPR_RAX];
+	bool ok;
+
+	(void)qualification;
+	switch (msr) {
+	case MSR_IA32_EFER:
+		ok = write_efer(value);
+		break;
+	case MSR_IA32_APIC_BASE:
+		/* The real APIC is the host's: only "no change" is accepted. */
+		ok = value == APIC_BASE_DEFAULT;
+		break;
+	default:
+		ok = false;
+		break;
+	}
+	if (!ok) {
+		refuse(vcpu, "WRMSR", msr);
+		return;
+	}
+	vcpu_skip_instruction(vcpu);
+}

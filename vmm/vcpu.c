@@ -1,0 +1,226 @@
+/* vCPU lifecycle and the run loop: enter the guest, dispatch the exit,
+ * repeat until the guest is done. */
+#include "vmm/vcpu.h"
+
+#include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
+#include "core/log.h"
+#include "lib/string.h"
+#include "mm/layout.h"
+#include "mm/mm.h"
+#include "vmm/exit.h"
+#include "vmm/msr_policy.h"
+#include "vmm/vm.h"
+#include "vmm/vmcs.h"
+#include "vmm/vmx.h"
+#include "vmm/vmx_caps.h"
+#include "vmm/vmx_check.h"
+#include "vmm/vmx_ops.h"
+
+#define VPID_FIRST 1
+#define XCR0_X87 1ULL
+
+static const uint32_t guest_msr_index[GMSR_COUNT] = {
+	[GMSR_STAR] = MSR_STAR,
+	[GMSR_LSTAR] = MSR_LSTAR,
+	[GMSR_CSTAR] = MSR_CSTAR,
+	[GMSR_SFMASK] = MSR_SFMASK,
+	[GMSR_KERNEL_GS_BASE] = MSR_KERNEL_GS_BASE,
+};
+
+static uint16_t next_vpid = VPID_FIRST;
+
+void vmcs_write(enum vmcs_field field, uint64_t value)
+{
+	if (!vmcs_write_checked(field, value))
+		panic("vmx: VMWRITE of field 0x%x failed: %s", field,
+		      vmx_instruction_error_name((uint32_t)vmcs_read(VMCS_INSTRUCTION_ERROR)));
+}
+
+uint64_t vcpu_gpr(const struct vcpu *vcpu, enum gpr reg)
+{
+	return reg == GPR_RSP ? vmcs_read(GUEST_RSP) : vcpu->regs.gpr[reg];
+}
+
+void vcpu_set_gpr(struct vcpu *vcpu, enum gpr reg, uint64_t value)
+{
+	if (reg == GPR_RSP)
+		vmcs_write(GUEST_RSP, value);
+	else
+		vcpu->regs.gpr[reg] = value;
+}
+
+/* Completing an instruction also ends the STI / MOV SS shadow it was in. */
+void vcpu_skip_instruction(struct vcpu *vcpu)
+{
+	uint64_t intr = vmcs_read(GUEST_INTERRUPTIBILITY);
+
+	(void)vcpu;
+	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + vmcs_read(VMCS_EXIT_INSTRUCTION_LEN));
+	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+		vmcs_write(GUEST_INTERRUPTIBILITY,
+			   intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+void vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error)
+{
+	uint32_t info = vector | (INTR_TYPE_HW_EXCEPTION << INTR_INFO_TYPE_SHIFT) | INTR_INFO_VALID;
+
+	(void)vcpu;
+	if (has_error) {
+		info |= INTR_INFO_DELIVER_ERROR_CODE;
+		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error);
+	}
+	vmcs_write(VMCS_ENTRY_INTR_INFO, info);
+}
+
+bool vcpu_create(struct vm *vm, struct vcpu *vcpu)
+{
+	memset(vcpu, 0, sizeof(*vcpu));
+	vcpu->vm = vm;
+	vcpu->xcr0 = XCR0_X87;
+	vcpu->vmcs_phys = vmx_alloc_region();
+	vcpu->msr_bitmap_phys = frame_alloc_page();
+	if (!vcpu->vmcs_phys || !vcpu->msr_bitmap_phys) {
+		vm_refuse(vm, "out of memory for its VMCS");
+		return false;
+	}
+	vcpu->vmcs = phys_to_virt(vcpu->vmcs_phys);
+	vcpu->msr_bitmap = phys_to_virt(vcpu->msr_bitmap_phys);
+	msr_policy_build_bitmap(vcpu->msr_bitmap);
+	/* VPIDs are never reused while we run one guest after another; if
+	 * they ever wrap, INVVPID below drops stale translations. */
+	vcpu->vpid = next_vpid++;
+	if (!next_vpid)
+		next_vpid = VPID_FIRST;
+	return true;
+}
+
+void vcpu_destroy(struct vcpu *vcpu)
+{
+	if (vcpu->vmcs_phys) {
+		vmclear(vcpu->vmcs_phys);
+		frame_free_pages(vcpu->vmcs_phys, 1);
+	}
+	if (vcpu->msr_bitmap_phys)
+		frame_free_pages(vcpu->msr_bitmap_phys, 1);
+	vcpu->vmcs_phys = vcpu->msr_bitmap_phys = 0;
+}
+
+/* State the VMCS does not switch: put the guest's in place before entry
+ * and take it back after. */
+static void vcpu_load(struct vcpu *vcpu)
+{
+	for (int i = 0; i < GMSR_COUNT; i++)
+		wrmsr(guest_msr_index[i], vcpu->msrs[i]);
+	write_cr2(vcpu->cr2);
+	if ((read_cr4() & CR4_OSXSAVE) && xgetbv0() != vcpu->xcr0)
+		xsetbv0(vcpu->xcr0);
+}
+
+static void vcpu_put(struct vcpu *vcpu)
+{
+	for (int i = 0; i < GMSR_COUNT; i++)
+		vcpu->msrs[i] = rdmsr(guest_msr_index[i]);
+	vcpu->cr2 = read_cr2();
+}
+
+static void report_entry_failure(struct vcpu *vcpu, int fail)
+{
+	uint32_t err;
+
+	if (fail == 2) {
+		vm_stop(vcpu->vm, "VM entry failed: VMfailInvalid (no current VMCS)");
+		return;
+	}
+	err = (uint32_t)vmcs_read(VMCS_INSTRUCTION_ERROR);
+	vm_stop(vcpu->vm, "VM entry failed: VM-instruction error %u (%s)", err,
+		vmx_instruction_error_name(err));
+}
+
+static void report_invalid_guest_state(struct vcpu *vcpu, uint32_t reason)
+{
+	struct vmx_guest_state gs;
+	struct vmx_check_result res;
+
+	if ((reason & EXIT_REASON_BASIC_MASK) != EXIT_INVALID_GUEST_STATE) {
+		vm_stop(vcpu->vm, "VM entry failed: %s",
+			vmx_exit_reason_name(reason & EXIT_REASON_BASIC_MASK));
+		return;
+	}
+	vmx_check_read_current(&gs);
+	if (vmx_check_guest_state(&gs, &res)) {
+		vm_stop(vcpu->vm, "VM entry failed: invalid guest state (our checker finds no "
+				  "broken rule)");
+		return;
+	}
+	for (unsigned int i = 0; i < MIN(res.count, (unsigned int)VMX_CHECK_MAX_FAILURES); i++)
+		vm_log(vcpu->vm, "invalid guest state: %s: %s", res.fail[i].name, res.fail[i].why);
+	vm_stop(vcpu->vm, "VM entry failed: invalid guest state: %s: %s", res.fail[0].name,
+		res.fail[0].why);
+}
+
+void vcpu_run(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	if (!vmptrld(vcpu->vmcs_phys)) {
+		vm_stop(vm, "VMPTRLD of its VMCS failed");
+		return;
+	}
+	if (vcpu->vpid && vmx_caps()->invvpid)
+		invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vpid);
+	if (vmx_caps()->invept)
+		invept(INVEPT_SINGLE_CONTEXT, ept_pointer(&vm->ept));
+	while (!vm_done(vm)) {
+		int fail;
+		uint32_t reason;
+
+		vcpu_load(vcpu);
+		fail = vmx_enter(&vcpu->regs, vcpu->launched);
+		vcpu_put(vcpu);
+		if (fail) {
+			report_entry_failure(vcpu, fail);
+			break;
+		}
+		vcpu->launched = true;
+		reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
+		if (reason & EXIT_REASON_ENTRY_FAILURE) {
+			report_invalid_guest_state(vcpu, reason);
+			break;
+		}
+		exit_dispatch(vcpu, reason);
+	}
+}
+
+void vcpu_crash_report(const struct vcpu *vcpu)
+{
+	const struct vm *vm = vcpu->vm;
+	const uint64_t *r = vcpu->regs.gpr;
+
+	vm_log(vm, "crash report: exit %s, qualification 0x%lx",
+	       vmx_exit_reason_name((uint32_t)vmcs_read(VMCS_EXIT_REASON) & EXIT_REASON_BASIC_MASK),
+	       vmcs_read(VMCS_EXIT_QUALIFICATION));
+	vm_log(vm, "  RIP 0x%016lx RSP 0x%016lx RFLAGS 0x%lx", vmcs_read(GUEST_RIP),
+	       vmcs_read(GUEST_RSP), vmcs_read(GUEST_RFLAGS));
+	vm_log(vm, "  CR0 0x%lx (reads 0x%lx) CR3 0x%lx CR4 0x%lx (reads 0x%lx) EFER 0x%lx",
+	       vmcs_read(GUEST_CR0), vmcs_read(VMCS_CR0_READ_SHADOW), vmcs_read(GUEST_CR3),
+	       vmcs_read(GUEST_CR4), vmcs_read(VMCS_CR4_READ_SHADOW), vmcs_read(GUEST_IA32_EFER));
+	vm_log(vm, "  RAX 0x%016lx RBX 0x%016lx RCX 0x%016lx RDX 0x%016lx", r[GPR_RAX],
+	       r[GPR_RBX], r[GPR_RCX], r[GPR_RDX]);
+	vm_log(vm, "  RSI 0x%016lx RDI 0x%016lx RBP 0x%016lx R8  0x%016lx", r[GPR_RSI],
+	       r[GPR_RDI], r[GPR_RBP], r[GPR_R8]);
+	vm_log(vm, "  R9  0x%016lx R10 0x%016lx R11 0x%016lx R12 0x%016lx", r[GPR_R9],
+	       r[GPR_R10], r[GPR_R11], r[GPR_R12]);
+	vm_log(vm, "  R13 0x%016lx R14 0x%016lx R15 0x%016lx", r[GPR_R13], r[GPR_R14],
+	       r[GPR_R15]);
+	vm_log(vm, "  last exits, oldest first (%lu in all):", vcpu->exits);
+	for (uint64_t i = vcpu->exits > EXIT_HISTORY ? vcpu->exits - EXIT_HISTORY : 0;
+	     i < vcpu->exits; i++) {
+		const struct exit_record *e = &vcpu->history[i % EXIT_HISTORY];
+
+		vm_log(vm, "    %-24s qual 0x%-8lx RIP 0x%lx",
+		       vmx_exit_reason_name(e->reason & EXIT_REASON_BASIC_MASK), e->qualification,
+		       e->rip);
+	}
+}
