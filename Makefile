@@ -88,4 +88,6 @@ test: deps-test $(BUILD)/hv.elf clang $(BUILD)/unit/unit_tests
 clean:
 	rm -rf $(BUILD)
 
+include tests/guests/guests.mk
+
 -include $(KERNEL_OBJS:.o=.d)
