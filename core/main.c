@@ -4,6 +4,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
 #include "boot/multiboot2.h"
+#include "core/boot.h"
 #include "core/cmdline.h"
 #include "core/log.h"
 #include "core/machine.h"
@@ -23,6 +24,7 @@
 
 void boot_main(uint32_t magic, uint64_t info_phys);
 
+uint64_t boot_banner_tsc;
 static struct boot_info boot_info;
 static struct hv_options options;
 
@@ -96,7 +98,8 @@ void boot_main(uint32_t magic, uint64_t info_phys)
 	serial_init(1);
 	parse_boot_info(magic, info_phys);
 	machine_detect(boot_info.rsdp_phys);
-	console_printf("hv %s (%s) booting, TSC %lu\n", HV_VERSION, HV_GIT_REV, rdtsc());
+	boot_banner_tsc = rdtsc();
+	console_printf("hv %s (%s) booting, TSC %lu\n", HV_VERSION, HV_GIT_REV, boot_banner_tsc);
 
 	cmdline_defaults(&options);
 	cmdline_parse(boot_info.cmdline, &options, report_option, NULL);

@@ -43,12 +43,14 @@ done
 command -v xorriso >/dev/null || die "xorriso not found"
 command -v mformat >/dev/null || die "mformat not found (Debian: mtools), needed for the EFI image"
 
-# Quote one command line as GRUB words: split on whitespace, wrap each word in
-# single quotes; a single quote inside a word becomes '\'' as in sh.
+# Quote one command line as GRUB words: split into words as xargs does
+# (whitespace separates, double quotes and backslashes group: cmdline="a b"
+# is one word, no $ expansion), wrap each word in single quotes; a single
+# quote inside a word becomes '\'' as in sh.
 grub_words() {
 	local -a words
 	local w q out=""
-	read -r -a words <<<"$1" || true
+	mapfile -t words < <(printf '%s' "$1" | xargs -r printf '%s\n')
 	for w in "${words[@]}"; do
 		q=${w//\'/\'\\\'\'}
 		out+=" '$q'"

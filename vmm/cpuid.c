@@ -8,6 +8,7 @@
 #include "vmm/exit.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
+#include "vmm/vmcs.h"
 #include "vmm/vmx_ops.h"
 
 #define LEAF_FEATURES 0x1
@@ -51,7 +52,7 @@ static void filter_features(struct cpuid_regs *r)
 			      CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE | ECX_OSXSAVE);
 	r->ecx |= CPUID1_ECX_HYPERVISOR;
 	/* OSXSAVE mirrors the guest's CR4, not ours. */
-	if (vmcs_read(VMCS_CR4_READ_SHADOW) & CR4_OSXSAVE)
+	if (vmcs_guest_cr4() & CR4_OSXSAVE)
 		r->ecx |= ECX_OSXSAVE;
 	r->edx &= ~(uint32_t)EDX_APIC;
 }

@@ -9,8 +9,6 @@
 #include "vmm/vmcs.h"
 #include "vmm/vmx_ops.h"
 
-#define CR0_CD BIT(30)
-#define CR0_NW BIT(29)
 #define CR0_LMSW_BITS (CR0_PE | CR0_MP | CR0_EM | CR0_TS)
 #define CR_UPPER_RESERVED 0xffffffff00000000ULL
 #define CR8_TPR_MASK 0xfULL
@@ -66,7 +64,7 @@ void exit_cr_access(struct vcpu *vcpu, uint64_t qual)
 	unsigned int cr = qual & CR_QUAL_NUMBER_MASK;
 	unsigned int type = (qual >> CR_QUAL_TYPE_SHIFT) & CR_QUAL_TYPE_MASK;
 	enum gpr reg = (enum gpr)((qual >> CR_QUAL_GPR_SHIFT) & CR_QUAL_GPR_MASK);
-	uint64_t shadow = vmcs_read(VMCS_CR0_READ_SHADOW);
+	uint64_t cr0 = vmcs_guest_cr0();
 	bool ok = true;
 
 	switch (type) {
@@ -77,10 +75,10 @@ void exit_cr_access(struct vcpu *vcpu, uint64_t qual)
 		vcpu_set_gpr(vcpu, reg, mov_from_cr(vcpu, cr));
 		break;
 	case CR_QUAL_TYPE_CLTS:
-		ok = guest_write_cr0(shadow & ~CR0_TS);
+		ok = guest_write_cr0(cr0 & ~CR0_TS);
 		break;
 	default: /* LMSW: sets PE but never clears it */
-		ok = guest_write_cr0((shadow & ~(CR0_LMSW_BITS & ~CR0_PE)) |
+		ok = guest_write_cr0((cr0 & ~(CR0_LMSW_BITS & ~CR0_PE)) |
 			       ((qual >> CR_QUAL_LMSW_SHIFT) & CR0_LMSW_BITS));
 		break;
 	}

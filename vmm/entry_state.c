@@ -15,8 +15,6 @@
 
 #define IDENTITY_MAP_GIB 4
 #define GDT_ENTRIES_GUEST 4
-#define CR0_ET BIT(4)
-#define RFLAGS_RESERVED_1 BIT(1)
 #define FLAT_LIMIT 0xffffffffu
 #define REAL_LIMIT 0xffffu
 #define TSS_LIMIT 0x67u
@@ -82,7 +80,7 @@ void entry_state_build(struct vm *vm, enum guest_entry mode, uint64_t rip,
 	memset(st, 0, sizeof(*st));
 	st->mode = mode;
 	st->rip = rip;
-	st->rflags = RFLAGS_RESERVED_1;
+	st->rflags = RFLAGS_FIXED1;
 	st->rsp = vm->ram_size;
 	switch (mode) {
 	case GUEST_ENTRY_LONG:

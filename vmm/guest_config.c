@@ -156,6 +156,22 @@ static void opt_cmdline(struct guest_config *cfg, const char *value)
 	copy_string(cfg->cmdline, sizeof(cfg->cmdline), value);
 }
 
+static void opt_break_state(struct guest_config *cfg, const char *value)
+{
+	static const char *const names[] = {
+		[GUEST_BREAK_TR] = "tr", [GUEST_BREAK_CR0] = "cr0",
+		[GUEST_BREAK_RFLAGS] = "rflags", [GUEST_BREAK_LINK] = "link",
+	};
+
+	for (size_t i = GUEST_BREAK_TR; i < ARRAY_SIZE(names); i++) {
+		if (strcmp(value, names[i]) == 0) {
+			cfg->break_state = (enum guest_break)i;
+			return;
+		}
+	}
+	fail(cfg, "break_state=%s: expected tr, cr0, rflags or link", value);
+}
+
 struct guest_option {
 	const char *key;
 	unsigned int flags; /* OPT_* */
@@ -169,6 +185,7 @@ static const struct guest_option options[] = {
 	{ "entry", OPT_GUEST, opt_entry },
 	{ "cmdline", OPT_GUEST | OPT_DATA, opt_cmdline },
 	{ "for", OPT_DATA, opt_for },
+	{ "break_state", OPT_GUEST, opt_break_state },
 };
 
 /* Options seen are tracked as a bit mask indexed by table position. */

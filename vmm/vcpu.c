@@ -4,6 +4,7 @@
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
+#include "core/boot.h"
 #include "core/log.h"
 #include "lib/string.h"
 #include "mm/layout.h"
@@ -160,6 +161,19 @@ static void report_invalid_guest_state(struct vcpu *vcpu, uint32_t reason)
 		res.fail[0].why);
 }
 
+/* Bochs's TSC counts instructions: this is the cost of our bring-up. */
+static void log_first_entry(void)
+{
+	static bool done;
+	uint64_t now = rdtsc();
+
+	if (done)
+		return;
+	done = true;
+	log_info("hv: first VM entry at TSC %lu, %lu TSC ticks after the first line", now,
+		 now - boot_banner_tsc);
+}
+
 void vcpu_run(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
@@ -177,6 +191,7 @@ void vcpu_run(struct vcpu *vcpu)
 		uint32_t reason;
 
 		vcpu_load(vcpu);
+		log_first_entry();
 		fail = vmx_enter(&vcpu->regs, vcpu->launched);
 		vcpu_put(vcpu);
 		if (fail) {
@@ -204,8 +219,8 @@ void vcpu_crash_report(const struct vcpu *vcpu)
 	vm_log(vm, "  RIP 0x%016lx RSP 0x%016lx RFLAGS 0x%lx", vmcs_read(GUEST_RIP),
 	       vmcs_read(GUEST_RSP), vmcs_read(GUEST_RFLAGS));
 	vm_log(vm, "  CR0 0x%lx (reads 0x%lx) CR3 0x%lx CR4 0x%lx (reads 0x%lx) EFER 0x%lx",
-	       vmcs_read(GUEST_CR0), vmcs_read(VMCS_CR0_READ_SHADOW), vmcs_read(GUEST_CR3),
-	       vmcs_read(GUEST_CR4), vmcs_read(VMCS_CR4_READ_SHADOW), vmcs_read(GUEST_IA32_EFER));
+	       vmcs_read(GUEST_CR0), vmcs_guest_cr0(), vmcs_read(GUEST_CR3),
+	       vmcs_read(GUEST_CR4), vmcs_guest_cr4(), vmcs_read(GUEST_IA32_EFER));
 	vm_log(vm, "  RAX 0x%016lx RBX 0x%016lx RCX 0x%016lx RDX 0x%016lx", r[GPR_RAX],
 	       r[GPR_RBX], r[GPR_RCX], r[GPR_RDX]);
 	vm_log(vm, "  RSI 0x%016lx RDI 0x%016lx RBP 0x%016lx R8  0x%016lx", r[GPR_RSI],

@@ -15,8 +15,8 @@
 #include "vmm/vmx_defs.h"
 #include "vmm/vmx_ops.h"
 
-#define VMCS_LINK_POINTER_NONE UINT64_MAX
 #define DR7_INIT 0x400
+#define TSS_AVAILABLE_TYPE 0x9u
 #define PAT_DEFAULT 0x0007040600070406ULL /* the power-up value (SDM Vol. 3A 13.12.4) */
 
 extern char vmx_exit_entry[];
@@ -89,9 +89,20 @@ uint64_t vmcs_cr4_host_owned(void)
 	return m->cr4_fixed0 | ~m->cr4_fixed1;
 }
 
-uint64_t vmcs_cr0_guest_owned(void)
+/* What the guest reads: its own bits from the register, ours from the
+ * read shadow (SDM Vol. 3C 26.3, "Guest/Host Masks and Read Shadows"). */
+uint64_t vmcs_guest_cr0(void)
 {
-	return ~vmcs_cr0_host_owned();
+	uint64_t mask = vmcs_cr0_host_owned();
+
+	return (vmcs_read(GUEST_CR0) & ~mask) | (vmcs_read(VMCS_CR0_READ_SHADOW) & mask);
+}
+
+uint64_t vmcs_guest_cr4(void)
+{
+	uint64_t mask = vmcs_cr4_host_owned();
+
+	return (vmcs_read(GUEST_CR4) & ~mask) | (vmcs_read(VMCS_CR4_READ_SHADOW) & mask);
 }
 
 uint64_t vmcs_cr0_real(uint64_t guest_value)
@@ -233,10 +244,35 @@ static bool setup_entry_controls(const struct entry_state *st, char *why, size_t
 	return true;
 }
 
+/* The break_state= test option: one field the VM-entry checks reject. */
+static void break_guest_state(enum guest_break what)
+{
+	switch (what) {
+	case GUEST_BREAK_TR:
+		vmcs_write(GUEST_TR_AR, (vmcs_read(GUEST_TR_AR) & ~(uint64_t)AR_TYPE_MASK) |
+						TSS_AVAILABLE_TYPE);
+		break;
+	case GUEST_BREAK_CR0:
+		vmcs_write(GUEST_CR0, vmcs_read(GUEST_CR0) & ~CR0_NE);
+		break;
+	case GUEST_BREAK_RFLAGS:
+		vmcs_write(GUEST_RFLAGS, vmcs_read(GUEST_RFLAGS) & ~RFLAGS_FIXED1);
+		break;
+	case GUEST_BREAK_LINK:
+		vmcs_write(GUEST_VMCS_LINK_POINTER, 0);
+		break;
+	default:
+		break;
+	}
+}
+
 bool vmcs_setup(struct vcpu *vcpu, const struct entry_state *st, char *why, size_t why_len)
 {
 	setup_host_state();
 	setup_guest_state(st);
-	return setup_execution_controls(vcpu, why, why_len) && setup_exit_controls(why, why_len) &&
-	       setup_entry_controls(st, why, why_len);
+	if (!setup_execution_controls(vcpu, why, why_len) || !setup_exit_controls(why, why_len) ||
+	    !setup_entry_controls(st, why, why_len))
+		return false;
+	break_guest_state(vcpu->vm->cfg.break_state);
+	return true;
 }

@@ -1,6 +1,7 @@
 /* Decoding of the VMX capability MSRs (Intel SDM Vol. 3D appendix A). */
 #include "vmm/vmx_caps.h"
 
+#include "arch/x86/msr.h"
 #include "vmm/vmx_defs.h"
 
 void vmx_caps_decode(const struct vmx_msrs *m, struct vmx_caps *c)
@@ -44,4 +45,13 @@ uint32_t vmx_adjust_controls(uint64_t cap_msr, uint32_t required, uint32_t optio
 
 	*missing = required & ~may_be_one;
 	return (must_be_one | required | (optional & may_be_one)) & may_be_one;
+}
+
+enum feature_control_verdict vmx_feature_control_verdict(uint64_t value, uint64_t *lock_value)
+{
+	if (!(value & FEATURE_CONTROL_LOCKED)) {
+		*lock_value = value | FEATURE_CONTROL_LOCKED | FEATURE_CONTROL_VMXON_OUTSIDE_SMX;
+		return FC_LOCK_AND_ALLOW;
+	}
+	return value & FEATURE_CONTROL_VMXON_OUTSIDE_SMX ? FC_VMX_ALLOWED : FC_VMX_DISABLED;
 }

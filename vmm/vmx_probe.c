@@ -52,22 +52,22 @@ static void read_vmx_msrs(struct vmx_msrs *m)
 		m->ept_vpid = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
 }
 
-/* VMXON outside SMX needs IA32_FEATURE_CONTROL bit 2 with the lock bit set
- * (SDM Vol. 3C 24.7). Firmware that left it unlocked lets us set it. */
 static uint64_t check_feature_control(void)
 {
-	uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
+	uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL), locked;
 
-	if (!(fc & FEATURE_CONTROL_LOCKED)) {
-		fc |= FEATURE_CONTROL_LOCKED | FEATURE_CONTROL_VMXON_OUTSIDE_SMX;
-		wrmsr(MSR_IA32_FEATURE_CONTROL, fc);
+	switch (vmx_feature_control_verdict(fc, &locked)) {
+	case FC_LOCK_AND_ALLOW:
+		wrmsr(MSR_IA32_FEATURE_CONTROL, locked);
 		log_info("vmx: IA32_FEATURE_CONTROL was unlocked: locked it with VMXON outside SMX "
 			 "enabled");
-	} else if (!(fc & FEATURE_CONTROL_VMXON_OUTSIDE_SMX)) {
+		return locked;
+	case FC_VMX_DISABLED:
 		vmx_unavailable("disabled by the firmware (IA32_FEATURE_CONTROL is locked with "
 				"VMXON outside SMX off); enable Intel VT-x in the firmware setup");
+	default:
+		return fc;
 	}
-	return fc;
 }
 
 static const char *yes_no(bool b)

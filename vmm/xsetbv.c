@@ -5,6 +5,7 @@
 #include "vmm/exit.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
+#include "vmm/vmcs.h"
 #include "vmm/vmx_ops.h"
 
 #define LEAF_XSAVE 0xd
@@ -41,7 +42,7 @@ void exit_xsetbv(struct vcpu *vcpu, uint64_t qualification)
 	uint64_t v = (vcpu->regs.gpr[GPR_RDX] << 32) | (uint32_t)vcpu->regs.gpr[GPR_RAX];
 
 	(void)qualification;
-	if (!(vmcs_read(VMCS_CR4_READ_SHADOW) & CR4_OSXSAVE)) {
+	if (!(vmcs_guest_cr4() & CR4_OSXSAVE)) {
 		vcpu_inject_exception(vcpu, VECTOR_UD, false, 0);
 		return;
 	}

@@ -30,10 +30,21 @@ enum guest_entry {
 	GUEST_ENTRY_REAL,      /* entry=real */
 };
 
+/* break_state=: a test option that corrupts one guest-state field before
+ * the first VM entry, to prove the entry-failure report (tests only). */
+enum guest_break {
+	GUEST_BREAK_NONE,
+	GUEST_BREAK_TR,     /* break_state=tr: TR type 9 (an available TSS) */
+	GUEST_BREAK_CR0,    /* break_state=cr0: CR0.NE clear, against CR0_FIXED0 */
+	GUEST_BREAK_RFLAGS, /* break_state=rflags: reserved bit 1 clear */
+	GUEST_BREAK_LINK,   /* break_state=link: a VMCS link pointer that is not ~0 */
+};
+
 struct guest_config {
 	char name[GUEST_NAME_MAX];         /* "" until name= or guest_config_default_name() */
 	uint64_t mem;                      /* bytes; 0 when missing or bad */
 	enum guest_entry entry;
+	enum guest_break break_state;
 	char cmdline[GUEST_CMDLINE_MAX];   /* guest: its command line; data: the module string */
 	char for_name[GUEST_NAME_MAX];     /* data modules: the guest they belong to */
 	size_t owner;                      /* data modules not refused: the index of

@@ -12,8 +12,10 @@ struct vcpu;
  * why (a required VMX feature this CPU lacks) when the guest cannot run. */
 bool vmcs_setup(struct vcpu *vcpu, const struct entry_state *st, char *why, size_t why_len);
 
-/* The guest's view and the real value of CR0/CR4 under our masks. */
-uint64_t vmcs_cr0_guest_owned(void);
+/* CR0/CR4 as the guest sees them, the real values for what a guest
+ * writes, and the bits we own (the guest/host masks). */
+uint64_t vmcs_guest_cr0(void);
+uint64_t vmcs_guest_cr4(void);
 uint64_t vmcs_cr0_real(uint64_t guest_value);
 uint64_t vmcs_cr4_real(uint64_t guest_value);
 uint64_t vmcs_cr0_host_owned(void);

@@ -300,6 +300,9 @@ enum vm_instruction_error {
 #define EPT_QUAL_FETCH (1u << 2)
 #define EPT_QUAL_LINEAR_VALID (1u << 7)
 
+/* No VMCS shadowing: the link pointer must be all ones (SDM Vol. 3C 25.4.2) */
+#define VMCS_LINK_POINTER_NONE UINT64_MAX
+
 /* EPT pointer (SDM Vol. 3C 25.6.11) */
 #define EPTP_MEMTYPE_WB 6u
 #define EPTP_WALK_LENGTH_4 (3u << 3)

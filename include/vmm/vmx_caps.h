@@ -44,6 +44,12 @@ void vmx_caps_decode(const struct vmx_msrs *msrs, struct vmx_caps *caps);
 uint32_t vmx_adjust_controls(uint64_t cap_msr, uint32_t required, uint32_t optional,
 			     uint32_t *missing);
 
+/* What IA32_FEATURE_CONTROL allows (SDM Vol. 3C 24.7): VMXON outside SMX
+ * needs bit 2 and the lock bit. Firmware that left it unlocked lets us set
+ * both (*lock_value is what to write). */
+enum feature_control_verdict { FC_VMX_ALLOWED, FC_LOCK_AND_ALLOW, FC_VMX_DISABLED };
+enum feature_control_verdict vmx_feature_control_verdict(uint64_t value, uint64_t *lock_value);
+
 /* Read the MSRs, check that VMX may be used, and print the summary. Prints
  * "FATAL: VT-x unavailable: WHY" and stops the machine when it cannot. */
 void vmx_probe(void);

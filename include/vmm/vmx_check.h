@@ -17,15 +17,6 @@
 /* Names the checks use that vmx_defs.h, cpu.h and vmcs_fields.h lack:
  * the VM-entry control next to ENTRY_CTL_* (SDM Vol. 3C 24.8.1) and
  * architectural bits (SDM Vol. 3A 2.3, 2.5, 17.4.1; Vol. 3C 25.4.2, 25.8.3) */
-#define ENTRY_CTL_LOAD_DEBUG_CONTROLS (1u << 2)
-#define CR0_ET BIT(4)
-#define CR0_NW BIT(29)
-#define CR0_CD BIT(30)
-#define CR4_PCIDE BIT(17)
-#define CR4_CET BIT(23)
-#define RFLAGS_FIXED1 BIT(1)
-#define RFLAGS_TF BIT(8)
-#define RFLAGS_VM BIT(17)
 #define DEBUGCTL_BTF BIT(1)
 #define ACTIVITY_SHUTDOWN 2
 #define ACTIVITY_WAIT_SIPI 3
@@ -38,7 +29,6 @@
 #define PENDING_DBG_RTM BIT(16)
 #define INTR_INFO_TYPE_MASK 0x7u
 #define INTR_TYPE_OTHER_EVENT 7u
-#define VMCS_LINK_POINTER_NONE UINT64_MAX
 
 /* IA32_VMX_MISC: the activity states VM entry accepts (SDM Vol. 3D A.6) */
 #define VMX_MISC_ACTIVITY_HLT BIT(6)

@@ -43,6 +43,7 @@
 #define EXIT_CTL_LOAD_EFER (1u << 21)
 
 /* VM-entry controls (SDM Vol. 3C 24.8.1) */
+#define ENTRY_CTL_LOAD_DEBUG_CONTROLS (1u << 2)
 #define ENTRY_CTL_IA32E_MODE (1u << 9)
 #define ENTRY_CTL_LOAD_PAT (1u << 14)
 #define ENTRY_CTL_LOAD_EFER (1u << 15)

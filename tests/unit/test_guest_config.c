@@ -316,3 +316,17 @@ TEST(guest_configs_data_module_names_no_guest_by_placeholder)
 	CHECK_STR(c[1].error, "for=module0: no guest named module0");
 	CHECK_STR(c[1].name, "module1");
 }
+
+TEST(guest_config_break_state_test_option)
+{
+	struct guest_config c;
+
+	CHECK(guest_config_parse("name=b mem=1M break_state=tr", &c));
+	CHECK_EQ(c.break_state, GUEST_BREAK_TR);
+	CHECK(guest_config_parse("name=b mem=1M break_state=link", &c));
+	CHECK_EQ(c.break_state, GUEST_BREAK_LINK);
+	CHECK(guest_config_parse("name=b mem=1M", &c));
+	CHECK_EQ(c.break_state, GUEST_BREAK_NONE);
+	CHECK(!guest_config_parse("name=b mem=1M break_state=cs", &c));
+	CHECK_STR(c.error, "break_state=cs: expected tr, cr0, rflags or link");
+}

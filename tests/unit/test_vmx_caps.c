@@ -149,3 +149,19 @@ TEST(vmx_adjust_controls_by_capability)
 		 0x840061f2u);
 	CHECK_EQ(missing, 0);
 }
+
+TEST(vmx_feature_control_verdicts)
+{
+	uint64_t lock = 0;
+
+	/* Bochs: locked, VMXON outside SMX allowed */
+	CHECK_EQ(vmx_feature_control_verdict(0x5, &lock), FC_VMX_ALLOWED);
+	/* firmware left it unlocked: we lock it with VMX on, keeping other bits */
+	CHECK_EQ(vmx_feature_control_verdict(0x0, &lock), FC_LOCK_AND_ALLOW);
+	CHECK_EQ(lock, 0x5);
+	CHECK_EQ(vmx_feature_control_verdict(0x100002, &lock), FC_LOCK_AND_ALLOW);
+	CHECK_EQ(lock, 0x100007);
+	/* locked with VMX off (only inside SMX, or not at all): disabled */
+	CHECK_EQ(vmx_feature_control_verdict(0x1, &lock), FC_VMX_DISABLED);
+	CHECK_EQ(vmx_feature_control_verdict(0x3, &lock), FC_VMX_DISABLED);
+}

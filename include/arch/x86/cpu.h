@@ -8,8 +8,11 @@
 #define CR0_MP BIT(1)
 #define CR0_EM BIT(2)
 #define CR0_TS BIT(3)
+#define CR0_ET BIT(4)
 #define CR0_NE BIT(5)
 #define CR0_WP BIT(16)
+#define CR0_NW BIT(29)
+#define CR0_CD BIT(30)
 #define CR0_PG BIT(31)
 
 #define CR4_PAE BIT(5)
@@ -17,9 +20,14 @@
 #define CR4_OSFXSR BIT(9)
 #define CR4_OSXMMEXCPT BIT(10)
 #define CR4_VMXE BIT(13)
+#define CR4_PCIDE BIT(17)
 #define CR4_OSXSAVE BIT(18)
+#define CR4_CET BIT(23)
 
+#define RFLAGS_FIXED1 BIT(1) /* reserved, always 1 */
+#define RFLAGS_TF BIT(8)
 #define RFLAGS_IF BIT(9)
+#define RFLAGS_VM BIT(17)
 
 /* Exception vectors (SDM Vol. 3A table 6-1) */
 #define VECTOR_UD 6
