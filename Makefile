@@ -3,6 +3,7 @@
 #   make run          boot the demo ISO in the best emulator this machine has
 #   make test         unit tests on the host, then boot tests in every emulator
 #   make unit         host unit tests only
+#   make bench        exit-path costs measured in Bochs (docs/performance.md)
 #   make CC=clang     build the hypervisor with clang instead of gcc
 
 ifeq ($(origin CC),default)
@@ -39,7 +40,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Wno-missing-prototypes -Iinclude -Itests/unit -DHOST_TEST
 
-.PHONY: all iso run test unit clang clean deps deps-test
+.PHONY: all iso run test unit clang bench clean deps deps-test
 all iso: $(BUILD)/hv.iso
 
 deps:
@@ -82,8 +83,12 @@ clang: deps
 run: deps-test $(BUILD)/hv.iso
 	scripts/run.sh $(BUILD)/hv.iso
 
-test: deps-test $(BUILD)/hv.elf clang $(BUILD)/unit/unit_tests
+test: deps-test $(BUILD)/hv.elf clang $(BUILD)/unit/unit_tests guests
 	tests/run-all.sh
+
+# Exit-path costs in Bochs (docs/performance.md); not part of make test.
+bench: deps-test $(BUILD)/hv.elf guests
+	tests/boot/boot-test.sh tests/boot/bench/*.case
 
 clean:
 	rm -rf $(BUILD)

@@ -119,9 +119,9 @@ void guests_run(const struct boot_info *bi, bool memcheck)
 		if (memcheck)
 			vms[i].memcheck_hash = ram_hash(&vms[i]);
 	}
-	print_summary(vms, n);
 	if (memcheck)
 		verify_memory(vms, n, text_before);
+	print_summary(vms, n);
 	for (size_t i = 0; i < n; i++)
 		vm_destroy(&vms[i]);
 	kfree(vms);

@@ -1,0 +1,44 @@
+/* Port I/O: every port traps. Unclaimed ports read as all ones and swallow
+ * writes; writes that would reset or stop a real machine (or Bochs) reach
+ * nothing, so the guest keeps running to tell; COM1's LSR says ready. */
+#include "guest.h"
+
+static void check_unclaimed(uint16_t port, const char *name)
+{
+	uint8_t b;
+	uint16_t w;
+	uint32_t l;
+
+	outb(port, 0x55); /* ignored: the read below still sees all ones */
+	b = inb(port);
+	w = inw(port);
+	l = inl(port);
+	check(b == 0xff && w == 0xffff && l == 0xffffffff, name, "inb 0x%x, inw 0x%x, inl 0x%x", b, w, l);
+}
+
+void guest_main(void)
+{
+	uint8_t lsr = inb(COM1_LSR);
+
+	check(lsr == 0x60, "COM1 LSR 0x3fd reads 0x60 (transmitter ready)", "LSR 0x%x", lsr);
+	check_unclaimed(UNCLAIMED_PORT_LOW, "port 0x210 reads all ones at 8, 16 and 32 bits");
+	check_unclaimed(UNCLAIMED_PORT_HIGH, "port 0xe000 reads all ones at 8, 16 and 32 bits");
+	lsr = inb(0xffff);
+	check(lsr == 0xff, "port 0xffff reads 0xff", "inb 0x%x", lsr);
+
+	/* Each of these would end the run if it reached Bochs's hardware. */
+	outb(0xcf9, 0x06);
+	check(inb(0xcf9) == 0xff, "write 0x06 to 0xcf9 (PCI reset) ignored", "0xcf9 reads 0x%x", inb(0xcf9));
+	outb(0x64, 0xfe);
+	pass("write 0xfe to 0x64 (keyboard controller reset) ignored");
+	outb(0x92, 0x01);
+	pass("write 0x01 to 0x92 (fast reset) ignored");
+	for (const char *s = "Shutdown"; *s; s++)
+		outb(0x8900, (uint8_t)*s);
+	pass("'Shutdown' to 0x8900 (Bochs shutdown port) ignored");
+	outw(0x8a00, 0x8a00);
+	outw(0x8a00, 0x8ae0);
+	pass("0x8a00, 0x8ae0 to 0x8a00 (Bochs debugger exit) ignored");
+	outw(0xb004, 0x2000);
+	pass("0x2000 to 0xb004 (ACPI PM1a soft-off under Bochs) ignored");
+}
