@@ -15,6 +15,7 @@
 #include "lib/string.h"
 #include "mm/layout.h"
 #include "mm/mm.h"
+#include "vmm/exit.h"
 #include "vmm/guests.h"
 #include "vmm/vio.h"
 #include "vmm/vmx.h"
@@ -129,6 +130,7 @@ void boot_main(uint32_t magic, uint64_t info_phys)
 		 clock_ns() / 1000000);
 	if (boot_info.module_count) {
 		vmx_enable_cpu();
+		cpuid_init();
 		devices_register();
 		guests_run(&boot_info, options.memcheck);
 	} else {

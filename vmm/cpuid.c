@@ -22,6 +22,7 @@
 #define LEAF_HV_BASE 0x40000000
 #define LEAF_HV_VERSION 0x40000001
 #define LEAF_HV_LAST 0x4fffffff
+#define LEAF_EXT_BASE 0x80000000
 #define LEAF_EXT_FEATURES_8 0x80000001
 
 /* Leaf 1 */
@@ -67,28 +68,29 @@ static void hypervisor_leaf(uint32_t leaf, struct cpuid_regs *r)
 		r->eax = HV_VERSION_CODE;
 }
 
-static struct cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf)
-{
-	uint32_t max = cpuid_max_leaf();
-	struct cpuid_regs r;
+static uint32_t max_basic_leaf;
 
-	if (leaf >= LEAF_HV_BASE && leaf <= LEAF_HV_LAST) {
-		hypervisor_leaf(leaf, &r);
-		return r;
-	}
+void cpuid_init(void)
+{
+	max_basic_leaf = cpuid_max_leaf();
+}
+
+static struct cpuid_regs tsc_leaf(uint32_t leaf)
+{
+	uint32_t mhz = (uint32_t)(tsc_hz() / 1000000);
+
 	if (leaf == LEAF_TSC)
 		return (struct cpuid_regs){ 1, 1, (uint32_t)tsc_hz(), 0 };
-	if (leaf == LEAF_FREQ) {
-		uint32_t mhz = (uint32_t)(tsc_hz() / 1000000);
+	return (struct cpuid_regs){ mhz, mhz, 0, 0 };
+}
 
-		return (struct cpuid_regs){ mhz, mhz, 0, 0 };
-	}
-	if (leaf < LEAF_HV_BASE && leaf > max)
-		return (struct cpuid_regs){ 0 };
-	r = cpuid(leaf, subleaf);
+/* The real answer, filtered. The common case (a leaf the CPU has) comes
+ * first: CPUID is the exit guests take most while they boot. */
+static struct cpuid_regs filter_leaf(uint32_t leaf, uint32_t subleaf, struct cpuid_regs r)
+{
 	switch (leaf) {
 	case 0:
-		r.eax = MAX(max, (uint32_t)LEAF_FREQ);
+		r.eax = MAX(max_basic_leaf, (uint32_t)LEAF_FREQ);
 		break;
 	case LEAF_FEATURES:
 		filter_features(&r);
@@ -108,12 +110,29 @@ static struct cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf)
 	case LEAF_PT:
 		r = (struct cpuid_regs){ 0 };
 		break;
+	case LEAF_TSC:
+	case LEAF_FREQ:
+		r = tsc_leaf(leaf);
+		break;
 	case LEAF_EXT_FEATURES_8:
 		r.edx &= ~(uint32_t)EDX8_RDTSCP;
 		break;
 	default:
 		break;
 	}
+	return r;
+}
+
+static struct cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf)
+{
+	struct cpuid_regs r = { 0 };
+
+	if (leaf <= max_basic_leaf || leaf >= LEAF_EXT_BASE)
+		return filter_leaf(leaf, subleaf, cpuid(leaf, subleaf));
+	if (leaf == LEAF_TSC || leaf == LEAF_FREQ)
+		return tsc_leaf(leaf);
+	if (leaf >= LEAF_HV_BASE && leaf <= LEAF_HV_LAST)
+		hypervisor_leaf(leaf, &r);
 	return r;
 }
 

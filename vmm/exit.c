@@ -86,37 +86,42 @@ static void exit_preemption_timer(struct vcpu *vcpu, uint64_t qualification)
 	(void)qualification;
 }
 
-static const exit_handler_fn exit_handlers[EXIT_REASON_COUNT] = {
-	[EXIT_EXTERNAL_INTERRUPT] = exit_external_interrupt,
-	[EXIT_TRIPLE_FAULT] = exit_triple_fault,
-	[EXIT_CPUID] = exit_cpuid,
-	[EXIT_HLT] = exit_hlt,
-	[EXIT_INVD] = exit_cache_flush,
-	[EXIT_RDPMC] = exit_rdpmc,
-	[EXIT_VMCALL] = exit_vmcall,
-	[EXIT_VMCLEAR] = exit_undefined_instruction,
-	[EXIT_VMLAUNCH] = exit_undefined_instruction,
-	[EXIT_VMPTRLD] = exit_undefined_instruction,
-	[EXIT_VMPTRST] = exit_undefined_instruction,
-	[EXIT_VMREAD] = exit_undefined_instruction,
-	[EXIT_VMRESUME] = exit_undefined_instruction,
-	[EXIT_VMWRITE] = exit_undefined_instruction,
-	[EXIT_VMXOFF] = exit_undefined_instruction,
-	[EXIT_VMXON] = exit_undefined_instruction,
-	[EXIT_CR_ACCESS] = exit_cr_access,
-	[EXIT_IO_INSTRUCTION] = exit_io,
-	[EXIT_RDMSR] = exit_rdmsr,
-	[EXIT_WRMSR] = exit_wrmsr,
-	[EXIT_MWAIT] = exit_undefined_instruction,
-	[EXIT_MONITOR] = exit_undefined_instruction,
-	[EXIT_EPT_VIOLATION] = exit_ept_violation,
-	[EXIT_EPT_MISCONFIG] = exit_ept_misconfig,
-	[EXIT_INVEPT] = exit_undefined_instruction,
-	[EXIT_PREEMPTION_TIMER] = exit_preemption_timer,
-	[EXIT_INVVPID] = exit_undefined_instruction,
-	[EXIT_WBINVD] = exit_cache_flush,
-	[EXIT_XSETBV] = exit_xsetbv,
-	[EXIT_VMFUNC] = exit_undefined_instruction,
+/* Per basic exit reason: the handler, and whether it needs the exit
+ * qualification (read only then: each VMREAD is part of every exit's cost). */
+static const struct exit_handler {
+	exit_handler_fn fn;
+	bool needs_qualification;
+} exit_handlers[EXIT_REASON_COUNT] = {
+	[EXIT_EXTERNAL_INTERRUPT] = { exit_external_interrupt, false },
+	[EXIT_TRIPLE_FAULT] = { exit_triple_fault, false },
+	[EXIT_CPUID] = { exit_cpuid, false },
+	[EXIT_HLT] = { exit_hlt, false },
+	[EXIT_INVD] = { exit_cache_flush, false },
+	[EXIT_RDPMC] = { exit_rdpmc, false },
+	[EXIT_VMCALL] = { exit_vmcall, false },
+	[EXIT_VMCLEAR] = { exit_undefined_instruction, false },
+	[EXIT_VMLAUNCH] = { exit_undefined_instruction, false },
+	[EXIT_VMPTRLD] = { exit_undefined_instruction, false },
+	[EXIT_VMPTRST] = { exit_undefined_instruction, false },
+	[EXIT_VMREAD] = { exit_undefined_instruction, false },
+	[EXIT_VMRESUME] = { exit_undefined_instruction, false },
+	[EXIT_VMWRITE] = { exit_undefined_instruction, false },
+	[EXIT_VMXOFF] = { exit_undefined_instruction, false },
+	[EXIT_VMXON] = { exit_undefined_instruction, false },
+	[EXIT_CR_ACCESS] = { exit_cr_access, true },
+	[EXIT_IO_INSTRUCTION] = { exit_io, true },
+	[EXIT_RDMSR] = { exit_rdmsr, false },
+	[EXIT_WRMSR] = { exit_wrmsr, false },
+	[EXIT_MWAIT] = { exit_undefined_instruction, false },
+	[EXIT_MONITOR] = { exit_undefined_instruction, false },
+	[EXIT_EPT_VIOLATION] = { exit_ept_violation, true },
+	[EXIT_EPT_MISCONFIG] = { exit_ept_misconfig, false },
+	[EXIT_INVEPT] = { exit_undefined_instruction, false },
+	[EXIT_PREEMPTION_TIMER] = { exit_preemption_timer, false },
+	[EXIT_INVVPID] = { exit_undefined_instruction, false },
+	[EXIT_WBINVD] = { exit_cache_flush, false },
+	[EXIT_XSETBV] = { exit_xsetbv, false },
+	[EXIT_VMFUNC] = { exit_undefined_instruction, false },
 };
 
 static void record_exit(struct vcpu *vcpu, uint32_t reason, uint64_t qualification)
@@ -130,19 +135,40 @@ static void record_exit(struct vcpu *vcpu, uint32_t reason, uint64_t qualificati
 	vcpu->exit_counts[reason & EXIT_REASON_BASIC_MASK]++;
 }
 
-void exit_dispatch(struct vcpu *vcpu, uint32_t reason)
+static void exit_unhandled(struct vcpu *vcpu, uint32_t basic)
 {
-	uint32_t basic = reason & EXIT_REASON_BASIC_MASK;
 	uint64_t qualification = vmcs_read(VMCS_EXIT_QUALIFICATION);
-	exit_handler_fn fn = basic < EXIT_REASON_COUNT ? exit_handlers[basic] : NULL;
 
-	if (basic < EXIT_REASON_COUNT)
-		record_exit(vcpu, reason, qualification);
-	if (fn) {
-		fn(vcpu, qualification);
-		return;
-	}
 	vcpu_crash_report(vcpu);
 	vm_stop(vcpu->vm, "unhandled VM exit %u (%s), qualification 0x%lx", basic,
 		vmx_exit_reason_name(basic), qualification);
+}
+
+static void exit_dispatch(struct vcpu *vcpu, uint32_t reason)
+{
+	uint32_t basic = reason & EXIT_REASON_BASIC_MASK;
+	const struct exit_handler *h = basic < EXIT_REASON_COUNT ? &exit_handlers[basic] : NULL;
+	uint64_t qualification;
+
+	if (!h || !h->fn) {
+		exit_unhandled(vcpu, basic);
+		return;
+	}
+	qualification = h->needs_qualification ? vmcs_read(VMCS_EXIT_QUALIFICATION) : 0;
+	record_exit(vcpu, reason, qualification);
+	h->fn(vcpu, qualification);
+}
+
+bool vmx_handle_exit(struct guest_regs *regs)
+{
+	/* regs is the first member of struct vcpu */
+	struct vcpu *vcpu = (struct vcpu *)regs;
+	uint32_t reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
+
+	vcpu->launched = true;
+	if (reason & EXIT_REASON_ENTRY_FAILURE)
+		vcpu_entry_failed(vcpu, reason);
+	else
+		exit_dispatch(vcpu, reason);
+	return !vm_done(vcpu->vm);
 }

@@ -31,10 +31,9 @@ static const uint32_t guest_msr_index[GMSR_COUNT] = {
 
 static uint16_t next_vpid = VPID_FIRST;
 
-void vmcs_write(enum vmcs_field field, uint64_t value)
+void vmcs_write_failed(enum vmcs_field field)
 {
-	if (!vmcs_write_checked(field, value))
-		panic("vmx: VMWRITE of field 0x%x failed: %s", field,
+	panic("vmx: VMWRITE of field 0x%x failed: %s", field,
 		      vmx_instruction_error_name((uint32_t)vmcs_read(VMCS_INSTRUCTION_ERROR)));
 }
 
@@ -49,18 +48,6 @@ void vcpu_set_gpr(struct vcpu *vcpu, enum gpr reg, uint64_t value)
 		vmcs_write(GUEST_RSP, value);
 	else
 		vcpu->regs.gpr[reg] = value;
-}
-
-/* Completing an instruction also ends the STI / MOV SS shadow it was in. */
-void vcpu_skip_instruction(struct vcpu *vcpu)
-{
-	uint64_t intr = vmcs_read(GUEST_INTERRUPTIBILITY);
-
-	(void)vcpu;
-	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + vmcs_read(VMCS_EXIT_INSTRUCTION_LEN));
-	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
-		vmcs_write(GUEST_INTERRUPTIBILITY,
-			   intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
 }
 
 void vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error)
@@ -108,8 +95,9 @@ void vcpu_destroy(struct vcpu *vcpu)
 	vcpu->vmcs_phys = vcpu->msr_bitmap_phys = 0;
 }
 
-/* State the VMCS does not switch: put the guest's in place before entry
- * and take it back after. */
+/* State the VMCS does not switch. The host never uses these MSRs, CR2
+ * (outside a fatal page fault) or XCR0, so they are switched when the vCPU
+ * takes and leaves the CPU, not on every exit. */
 static void vcpu_load(struct vcpu *vcpu)
 {
 	for (int i = 0; i < GMSR_COUNT; i++)
@@ -139,7 +127,7 @@ static void report_entry_failure(struct vcpu *vcpu, int fail)
 		vmx_instruction_error_name(err));
 }
 
-static void report_invalid_guest_state(struct vcpu *vcpu, uint32_t reason)
+void vcpu_entry_failed(struct vcpu *vcpu, uint32_t reason)
 {
 	struct vmx_guest_state gs;
 	struct vmx_check_result res;
@@ -177,6 +165,7 @@ static void log_first_entry(void)
 void vcpu_run(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
+	int fail;
 
 	if (!vmptrld(vcpu->vmcs_phys)) {
 		vm_stop(vm, "VMPTRLD of its VMCS failed");
@@ -186,26 +175,12 @@ void vcpu_run(struct vcpu *vcpu)
 		invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vpid);
 	if (vmx_caps()->invept)
 		invept(INVEPT_SINGLE_CONTEXT, ept_pointer(&vm->ept));
-	while (!vm_done(vm)) {
-		int fail;
-		uint32_t reason;
-
-		vcpu_load(vcpu);
-		log_first_entry();
-		fail = vmx_enter(&vcpu->regs, vcpu->launched);
-		vcpu_put(vcpu);
-		if (fail) {
-			report_entry_failure(vcpu, fail);
-			break;
-		}
-		vcpu->launched = true;
-		reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
-		if (reason & EXIT_REASON_ENTRY_FAILURE) {
-			report_invalid_guest_state(vcpu, reason);
-			break;
-		}
-		exit_dispatch(vcpu, reason);
-	}
+	vcpu_load(vcpu);
+	log_first_entry();
+	fail = vmx_enter(&vcpu->regs, vcpu->launched);
+	if (fail)
+		report_entry_failure(vcpu, fail);
+	vcpu_put(vcpu);
 }
 
 void vcpu_crash_report(const struct vcpu *vcpu)

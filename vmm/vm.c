@@ -64,11 +64,6 @@ void vm_exit(struct vm *vm, uint32_t status)
 	vm->exit_status = status;
 }
 
-bool vm_done(const struct vm *vm)
-{
-	return vm->state == VM_REFUSED || vm->state == VM_EXITED || vm->state == VM_STOPPED;
-}
-
 void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len)
 {
 	if (gpa > vm->ram_size || len > vm->ram_size - gpa)

@@ -8,8 +8,8 @@ struct vcpu;
 
 typedef void (*exit_handler_fn)(struct vcpu *vcpu, uint64_t qualification);
 
-/* Handle the exit that just happened on vcpu (recorded and counted). */
-void exit_dispatch(struct vcpu *vcpu, uint32_t reason);
+/* Read what the CPUID handler needs from the real CPU, once. */
+void cpuid_init(void);
 
 /* Handlers that live beside the state they emulate. */
 void exit_cpuid(struct vcpu *vcpu, uint64_t qualification);

@@ -5,6 +5,7 @@
 
 #include "compiler.h"
 #include "vmm/vmcs_fields.h"
+#include "vmm/vmx_ops.h"
 
 struct vm;
 
@@ -58,6 +59,8 @@ struct vcpu {
 	struct exit_record history[EXIT_HISTORY];
 };
 
+_Static_assert(offsetof(struct vcpu, regs) == 0, "vmx_handle_exit() finds the vCPU from regs");
+
 /* Create the vCPU and its VMCS for vm; false (with the reason logged) if
  * the CPU lacks something the guest needs. */
 bool vcpu_create(struct vm *vm, struct vcpu *vcpu);
@@ -68,15 +71,34 @@ void vcpu_run(struct vcpu *vcpu);
 /* Used by exit handlers. */
 uint64_t vcpu_gpr(const struct vcpu *vcpu, enum gpr reg);
 void vcpu_set_gpr(struct vcpu *vcpu, enum gpr reg, uint64_t value);
-void vcpu_skip_instruction(struct vcpu *vcpu);
+
+/* Move past the instruction that exited; completing it also ends the STI
+ * or MOV SS shadow it was in (SDM Vol. 3C 25.4.2). Inline: every emulated
+ * instruction pays for it. */
+static inline void vcpu_skip_instruction(struct vcpu *vcpu)
+{
+	uint64_t intr = vmcs_read(GUEST_INTERRUPTIBILITY);
+
+	(void)vcpu;
+	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + vmcs_read(VMCS_EXIT_INSTRUCTION_LEN));
+	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+		vmcs_write(GUEST_INTERRUPTIBILITY,
+			   intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
 void vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error);
+/* A VM exit that reports a failed VM entry (exit reason bit 31): stop the
+ * guest, naming the cause, and for invalid guest state the broken field. */
+void vcpu_entry_failed(struct vcpu *vcpu, uint32_t reason);
 /* Print the crash report of a dead guest: exit, registers, recent exits. */
 void vcpu_crash_report(const struct vcpu *vcpu);
 
 /* The assembly world switch (vmm/vmx_entry.S): enters the guest with regs
- * loaded (VMLAUNCH unless launched) and returns after the next VM exit with
- * the guest's registers saved in regs: 0. If the VM entry instruction itself
- * fails it returns at once: 1 for VMfailValid, 2 for VMfailInvalid. */
+ * loaded (VMLAUNCH unless launched) and handles its exits by calling
+ * vmx_handle_exit() with the guest's registers saved in regs, resuming the
+ * guest while that returns true. Returns 0 then, or 1 (VMfailValid) or 2
+ * (VMfailInvalid) when VMLAUNCH or VMRESUME itself fails. */
 int vmx_enter(struct guest_regs *regs, bool launched);
+/* One VM exit (vmm/exit.c): true to resume the guest. */
+bool vmx_handle_exit(struct guest_regs *regs);
 
 #endif

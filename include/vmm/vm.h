@@ -12,12 +12,15 @@
 #define VM_MAX_VCPUS 1
 #define VM_STOP_REASON_MAX 192
 
+/* The states in which a guest is done come last: vm_done() is one compare
+ * on every VM exit. */
 enum vm_state {
-	VM_REFUSED, /* never ran: its configuration or image was rejected */
+	VM_LOADING, /* being created */
 	VM_READY,   /* loaded, not yet run */
 	VM_RUNNING,
 	VM_EXITED,  /* ended itself with a status */
 	VM_STOPPED, /* stopped by the hypervisor: see stop_reason */
+	VM_REFUSED, /* never ran: its configuration or image was rejected */
 };
 
 struct vm {
@@ -46,7 +49,10 @@ void vm_run(struct vm *vm);
 /* End the guest: it asked to exit, or the hypervisor stops it. */
 void vm_exit(struct vm *vm, uint32_t status);
 void vm_stop(struct vm *vm, const char *fmt, ...) __printf(2, 3);
-bool vm_done(const struct vm *vm);
+static inline bool vm_done(const struct vm *vm)
+{
+	return vm->state >= VM_EXITED;
+}
 void vm_destroy(struct vm *vm);
 
 /* Host pointer to [gpa, gpa + len) of guest RAM, or NULL if any of it lies

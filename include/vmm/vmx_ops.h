@@ -45,7 +45,13 @@ static inline uint64_t vmcs_read(enum vmcs_field field)
 
 /* A VMWRITE to the current VMCS can only fail through a bug of ours (a bad
  * field or a read-only one): vmcs_write panics then, naming the field. */
-void vmcs_write(enum vmcs_field field, uint64_t value);
+__noreturn void vmcs_write_failed(enum vmcs_field field);
+
+static inline void vmcs_write(enum vmcs_field field, uint64_t value)
+{
+	if (__builtin_expect(!vmcs_write_checked(field, value), 0))
+		vmcs_write_failed(field);
+}
 
 struct invept_descriptor {
 	uint64_t eptp;
