@@ -11,6 +11,7 @@ CC := gcc
 endif
 HOSTCC ?= gcc
 BUILD := build
+.DEFAULT_GOAL := all
 VERSION := 0.1.0
 VERSION_WORDS := $(subst ., ,$(VERSION))
 # major << 16 | minor << 8 | patch: what CPUID 0x40000001 and HC_VERSION return
@@ -21,6 +22,8 @@ KERNEL_DIRS := boot arch/x86 mm drivers core lib vmm
 KERNEL_C := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
 KERNEL_S := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.S))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_S) $(KERNEL_C))
+
+include tests/guests/guests.mk
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wundef -Wvla
@@ -64,9 +67,15 @@ $(BUILD)/hv.elf: $(KERNEL_OBJS) linker.ld
 	@$(CC) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
 	@scripts/check-elf.sh $@
 
-$(BUILD)/hv.iso: $(BUILD)/hv.elf scripts/mkiso.sh
-	scripts/mkiso.sh $@ $(BUILD)/hv.elf "loglevel=info" \
-		"$(BUILD)/hv.elf" "name=demo mem=16M"
+# The demo: guests in 64-bit, 32-bit multiboot and 16-bit real mode, side by
+# side with their own serial lines (docs/guests.md).
+$(BUILD)/hv.iso: $(BUILD)/hv.elf scripts/mkiso.sh $(GUEST_IMAGES)
+	scripts/mkiso.sh $@ $(BUILD)/hv.elf "loglevel=info memcheck" \
+		$(GUEST_OUT)/cpuid.elf "name=cpuid mem=2M" \
+		$(GUEST_OUT)/mb32.elf "name=mb32 mem=8M 'cmdline=console=ttyS0,115200 quiet \"quoted arg\"'" \
+		$(GUEST_OUT)/mb32-data.bin "for=mb32" \
+		$(GUEST_OUT)/realmode.bin "name=realmode mem=1M" \
+		$(GUEST_OUT)/ept-wild.elf "name=wild mem=2M"
 
 $(BUILD)/unit/unit_tests: $(PURE_SRCS) $(UNIT_SRCS) $(wildcard tests/unit/*.h) Makefile
 	@mkdir -p $(dir $@)
@@ -92,7 +101,5 @@ bench: deps-test $(BUILD)/hv.elf guests
 
 clean:
 	rm -rf $(BUILD)
-
-include tests/guests/guests.mk
 
 -include $(KERNEL_OBJS:.o=.d)

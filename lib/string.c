@@ -1,13 +1,19 @@
-/* Freestanding string functions: the compiler may emit calls to these. */
+/* Freestanding string functions: the compiler may emit calls to these.
+ * memcpy and memset use the string instructions: fast on every CPU with
+ * ERMSB, and one instruction where an emulator counts instructions (Bochs
+ * runs repeated string operations in bulk), which matters when zeroing a
+ * guest's RAM. */
 #include "lib/string.h"
+
+#include <stdint.h>
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	size_t quads = n / 8, tail = n % 8;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(quads) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(tail) : : "memory");
 	return dst;
 }
 
@@ -23,12 +29,16 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
+/* Quadwords first (Bochs counts one instruction per repetition), then the
+ * tail bytes. */
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
+	uint64_t pattern = 0x0101010101010101ULL * (unsigned char)c;
+	size_t quads = n / 8, tail = n % 8;
+	void *d = dst;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(quads) : "a"(pattern) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(tail) : "a"(pattern) : "memory");
 	return dst;
 }
 

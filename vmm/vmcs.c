@@ -21,6 +21,32 @@
 
 extern char vmx_exit_entry[];
 
+/* Names of the controls we may require, for the refusal line. */
+static const struct {
+	enum vmcs_field field;
+	uint32_t bit;
+	const char *name;
+} control_names[] = {
+	{ VMCS_PIN_BASED_CTLS, PIN_EXTERNAL_INTERRUPT_EXITING, "external-interrupt exiting" },
+	{ VMCS_PROC_BASED_CTLS, PROC_HLT_EXITING, "HLT exiting" },
+	{ VMCS_PROC_BASED_CTLS, PROC_UNCONDITIONAL_IO_EXITING, "unconditional I/O exiting" },
+	{ VMCS_PROC_BASED_CTLS, PROC_USE_MSR_BITMAPS, "MSR bitmaps" },
+	{ VMCS_PROC_BASED_CTLS, PROC_MWAIT_EXITING, "MWAIT exiting" },
+	{ VMCS_PROC_BASED_CTLS, PROC_MONITOR_EXITING, "MONITOR exiting" },
+	{ VMCS_PROC_BASED_CTLS, PROC_RDPMC_EXITING, "RDPMC exiting" },
+	{ VMCS_PROC_BASED_CTLS, PROC_ACTIVATE_SECONDARY, "secondary controls" },
+	{ VMCS_PROC_BASED_CTLS2, PROC2_ENABLE_EPT, "EPT" },
+	{ VMCS_PROC_BASED_CTLS2, PROC2_UNRESTRICTED_GUEST, "unrestricted guest" },
+	{ VMCS_EXIT_CTLS, EXIT_CTL_HOST_ADDRESS_SPACE, "64-bit host" },
+	{ VMCS_EXIT_CTLS, EXIT_CTL_SAVE_EFER, "save IA32_EFER" },
+	{ VMCS_EXIT_CTLS, EXIT_CTL_LOAD_EFER, "load IA32_EFER on exit" },
+	{ VMCS_EXIT_CTLS, EXIT_CTL_SAVE_PAT, "save IA32_PAT" },
+	{ VMCS_EXIT_CTLS, EXIT_CTL_LOAD_PAT, "load IA32_PAT on exit" },
+	{ VMCS_ENTRY_CTLS, ENTRY_CTL_IA32E_MODE, "IA-32e mode guest" },
+	{ VMCS_ENTRY_CTLS, ENTRY_CTL_LOAD_EFER, "load IA32_EFER on entry" },
+	{ VMCS_ENTRY_CTLS, ENTRY_CTL_LOAD_PAT, "load IA32_PAT on entry" },
+};
+
 struct control {
 	const char *name;
 	enum vmcs_field field;
@@ -35,8 +61,15 @@ static bool write_control(const struct control *c, uint32_t *value, char *why, s
 
 	*value = vmx_adjust_controls(c->cap_msr, c->required, c->optional, &missing);
 	if (missing) {
-		fmt_snprintf(why, why_len, "VT-x on this CPU lacks %s control bits 0x%x", c->name,
-			     missing);
+		size_t len = (size_t)fmt_snprintf(why, why_len, "this CPU's VT-x lacks");
+
+		for (size_t i = 0; i < ARRAY_SIZE(control_names) && len < why_len; i++)
+			if (control_names[i].field == c->field && (missing & control_names[i].bit))
+				len += (size_t)fmt_snprintf(why + len, why_len - len, " %s,",
+							    control_names[i].name);
+		if (len < why_len)
+			fmt_snprintf(why + len - 1, why_len - len + 1, " (%s controls 0x%x)",
+				     c->name, missing);
 		return false;
 	}
 	vmcs_write(c->field, *value);
@@ -266,13 +299,15 @@ static void break_guest_state(enum guest_break what)
 	}
 }
 
+/* Controls first: a CPU without a required control is refused before we
+ * touch state fields that exist only with it (e.g. HOST_IA32_EFER). */
 bool vmcs_setup(struct vcpu *vcpu, const struct entry_state *st, char *why, size_t why_len)
 {
-	setup_host_state();
-	setup_guest_state(st);
 	if (!setup_execution_controls(vcpu, why, why_len) || !setup_exit_controls(why, why_len) ||
 	    !setup_entry_controls(st, why, why_len))
 		return false;
+	setup_host_state();
+	setup_guest_state(st);
 	break_guest_state(vcpu->vm->cfg.break_state);
 	return true;
 }

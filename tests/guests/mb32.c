@@ -2,12 +2,12 @@
  * the magic in EAX and EBX pointing at the information structure, which must
  * describe this guest's RAM, command line and data module exactly.
  * What it expects comes from tests/boot/cases/vmx-boot.case:
- *   module2 mb32.elf name=mb32 mem=8M cmdline=console=ttyS0,115200
+ *   module2 mb32.elf name=mb32 mem=8M "cmdline=console=ttyS0,115200 quiet \"quoted arg\""
  *   module2 mb32-data.bin for=mb32 */
 #include "guest.h"
 
 #define EXPECTED_MEM (8 * 1024 * 1024)
-#define EXPECTED_CMDLINE "console=ttyS0,115200"
+#define EXPECTED_CMDLINE "console=ttyS0,115200 quiet \"quoted arg\""
 #define DATA_SIZE 5000 /* tests/guests/mb32-data.S */
 
 #define MB_BOOTLOADER_MAGIC 0x2badb002
