@@ -97,7 +97,7 @@ test: deps-test $(BUILD)/hv.elf clang $(BUILD)/unit/unit_tests guests
 
 # Exit-path costs in Bochs (docs/performance.md); not part of make test.
 bench: deps-test $(BUILD)/hv.elf guests
-	tests/boot/boot-test.sh tests/boot/bench/*.case
+	scripts/bench.sh
 
 clean:
 	rm -rf $(BUILD)

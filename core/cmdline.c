@@ -96,10 +96,10 @@ static const char *apply_option(const char *key, size_t key_len, const char *val
 		if (!value || !lookup(consoles, ARRAY_SIZE(consoles), value, &v))
 			return "expected com1-com4 or ttyS0-ttyS3";
 		opts->console = (unsigned int)v;
-	} else if (KEY_IS("memcheck")) {
+	} else if (KEY_IS("memcheck") || KEY_IS("bench")) {
 		if (value)
-			return "memcheck takes no value";
-		opts->memcheck = true;
+			return "this option takes no value";
+		*(KEY_IS("bench") ? &opts->bench : &opts->memcheck) = true;
 	} else if (KEY_IS("selftest")) {
 		if (!value || !lookup(selftests, ARRAY_SIZE(selftests), value, &v))
 			return "expected pf, wx, nx, stack, ud or panic";
@@ -117,6 +117,7 @@ void cmdline_defaults(struct hv_options *opts)
 	opts->console = 1;
 	opts->selftest = SELFTEST_NONE;
 	opts->memcheck = false;
+	opts->bench = false;
 }
 
 int cmdline_parse(const char *cmdline, struct hv_options *opts, cmdline_report_fn report,

@@ -4,6 +4,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
 #include "boot/multiboot2.h"
+#include "core/bench.h"
 #include "core/boot.h"
 #include "core/cmdline.h"
 #include "core/log.h"
@@ -133,6 +134,8 @@ void boot_main(uint32_t magic, uint64_t info_phys)
 		cpuid_init();
 		devices_register();
 		guests_run(&boot_info, options.memcheck);
+		if (options.bench)
+			bench_bare_cpu();
 	} else {
 		log_info("hv: no guest modules: nothing to run");
 	}

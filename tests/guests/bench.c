@@ -3,46 +3,21 @@
  * the TSC counts retired instructions, so every figure is deterministic.
  * Prints "bench: NAME VALUE ticks" lines; see docs/guests.md. */
 #include "guest.h"
+#include "lib/bench_loops.h"
 
 #define EXITS 100000
-#define COMPUTE_ROUNDS 1000000
-#define MEMORY_BYTES (16 * MiB) /* guest mem= must be at least 32M */
-#define MEMORY_STRIDE (4096 + 64) /* a new page and a new cache line each step */
-#define MEMORY_PASSES 8
+#define MEMORY_BYTES BENCH_MEMORY_BYTES /* guest mem= must be at least 32M */
+
+/* Each figure is framed by a "bench: begin NAME" line: scripts/bench.sh
+ * timestamps serial lines as they arrive, which gives the wall time. */
+static void begin(const char *name)
+{
+	print("bench: begin %s\n", name);
+}
 
 static void report(const char *name, uint64_t ticks, uint64_t ops)
 {
 	print("bench: %s %lu ticks\n", name, ticks / ops);
-}
-
-/* xorshift64: a dependent chain of shifts and xors, no memory traffic. */
-static uint64_t compute(void)
-{
-	uint64_t x = 0x9e3779b97f4a7c15UL;
-
-	for (uint32_t i = 0; i < COMPUTE_ROUNDS; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-	}
-	return x;
-}
-
-/* Reads and writes one qword per step over MEMORY_BYTES above the image,
- * touching 4096 pages per pass: TLB misses, and with EPT two-level walks. */
-static uint64_t memory(uint64_t base)
-{
-	uint64_t sum = 0;
-
-	for (int pass = 0; pass < MEMORY_PASSES; pass++) {
-		for (uint64_t off = 0; off + 8 <= MEMORY_BYTES; off += MEMORY_STRIDE) {
-			volatile uint64_t *p = (volatile uint64_t *)(base + off);
-
-			sum += *p;
-			*p = sum;
-		}
-	}
-	return sum;
 }
 
 void guest_main(void)
@@ -56,12 +31,14 @@ void guest_main(void)
 		   MEMORY_BYTES / MiB))
 		return;
 
+	begin("cpuid_exit");
 	t0 = rdtsc();
 	for (int i = 0; i < EXITS; i++)
 		cpuid(0, 0);
 	t1 = rdtsc();
 	report("cpuid_exit", t1 - t0, EXITS);
 
+	begin("vmcall_exit");
 	t0 = rdtsc();
 	for (int i = 0; i < EXITS; i++)
 		wrong += hc_version() != HV_VERSION_CODE;
@@ -69,20 +46,23 @@ void guest_main(void)
 	report("vmcall_exit", t1 - t0, EXITS);
 	check(wrong == 0, "every HC_VERSION returned the version", "%lu did not", wrong);
 
+	begin("pio_exit");
 	t0 = rdtsc();
 	for (int i = 0; i < EXITS; i++)
 		outb(UNCLAIMED_PORT_HIGH, 0);
 	t1 = rdtsc();
 	report("pio_exit", t1 - t0, EXITS);
 
+	begin("compute_loop");
 	t0 = rdtsc();
-	result = compute();
+	result = bench_compute();
 	t1 = rdtsc();
 	report("compute_loop", t1 - t0, 1);
 	print("compute result 0x%lx\n", result);
 
+	begin("memory_loop");
 	t0 = rdtsc();
-	result = memory(ranges[1].start);
+	result = bench_memory(ranges[1].start);
 	t1 = rdtsc();
 	report("memory_loop", t1 - t0, 1);
 	print("memory result 0x%lx\n", result);

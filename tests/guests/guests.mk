@@ -65,6 +65,17 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/obj64/%.o $(GUEST_LIB64) $(GUEST_DIR)/lib/guest
 	@echo "  GUESTLD $@"
 	@$(GUEST_LD) -m elf_x86_64 $(GUEST_LDFLAGS) -o $@ $< $(GUEST_LIB64)
 
+# The bench guest shares its exit-free loops with hv (lib/bench_loops.c).
+$(GUEST_OUT)/obj64/bench_loops.o: lib/bench_loops.c include/lib/bench_loops.h $(GUEST_DIR)/guests.mk
+	@mkdir -p $(dir $@)
+	@echo "  GUESTCC $<"
+	@$(GUEST_CC) -m64 $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/bench.elf: $(GUEST_OUT)/obj64/bench.o $(GUEST_OUT)/obj64/bench_loops.o $(GUEST_LIB64) \
+		$(GUEST_DIR)/lib/guest.ld
+	@echo "  GUESTLD $@"
+	@$(GUEST_LD) -m elf_x86_64 $(GUEST_LDFLAGS) -o $@ $< $(GUEST_OUT)/obj64/bench_loops.o $(GUEST_LIB64)
+
 $(GUEST_OUT)/mb32.elf: $(GUEST_OUT)/obj32/mb32.o $(GUEST_LIB32) $(GUEST_DIR)/lib/guest.ld
 	@echo "  GUESTLD $@"
 	@$(GUEST_LD) -m elf_i386 $(GUEST_LDFLAGS) -o $@ $< $(GUEST_LIB32)

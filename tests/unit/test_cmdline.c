@@ -111,5 +111,8 @@ TEST(cmdline_memcheck_flag)
 	CHECK_EQ(cmdline_parse("memcheck", &o, record, &r), 0);
 	CHECK(o.memcheck);
 	CHECK_EQ(cmdline_parse("memcheck=1", &o, record, &r), 1);
-	CHECK_STR(r.last_why, "memcheck takes no value");
+	CHECK_STR(r.last_why, "this option takes no value");
+	CHECK(!o.bench);
+	CHECK_EQ(cmdline_parse("bench", &o, record, &r), 0);
+	CHECK(o.bench);
 }
