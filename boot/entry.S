@@ -17,6 +17,8 @@
 #define CR0_PG (1 << 31)
 #define CR0_WP (1 << 16)
 #define CR0_NE (1 << 5)
+#define CR0_NW (1 << 29)
+#define CR0_CD (1 << 30)
 #define MSR_EFER 0xc0000080
 #define EFER_LME (1 << 8)
 #define EFER_NXE (1 << 11)
@@ -116,7 +118,10 @@ _start:
 	jz 3f
 	or $EFER_NXE, %eax
 3:	wrmsr
+	/* Caches on (some firmware and Bochs leave CD/NW set; VM entry does
+	 * not load them, so guests would run uncached too). */
 	mov %cr0, %eax
+	and $~(CR0_CD | CR0_NW), %eax
 	or $(CR0_PG | CR0_WP | CR0_NE), %eax
 	mov %eax, %cr0
 

@@ -14,8 +14,17 @@ static void debug_exit_write(struct vm *vm, uint16_t port, unsigned int size, ui
 	vm_exit(vm, value);
 }
 
+/* Reads find nothing to read, as on a machine without the device. */
+static uint32_t debug_exit_read(struct vm *vm, uint16_t port, unsigned int size)
+{
+	(void)vm;
+	(void)port;
+	(void)size;
+	return UINT32_MAX;
+}
+
 static const struct io_device debug_exit_device = {
-	"debug-exit", DEBUG_EXIT_PORT, DEBUG_EXIT_PORT, NULL, debug_exit_write,
+	"debug-exit", DEBUG_EXIT_PORT, DEBUG_EXIT_PORT, debug_exit_read, debug_exit_write,
 };
 
 void debug_exit_register(void)

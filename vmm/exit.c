@@ -132,13 +132,16 @@ static void record_exit(struct vcpu *vcpu, uint32_t reason, uint64_t qualificati
 	e->qualification = qualification;
 	e->rip = vmcs_read(GUEST_RIP);
 	vcpu->exits++;
-	vcpu->exit_counts[reason & EXIT_REASON_BASIC_MASK]++;
+	if ((reason & EXIT_REASON_BASIC_MASK) < EXIT_REASON_COUNT)
+		vcpu->exit_counts[reason & EXIT_REASON_BASIC_MASK]++;
 }
 
-static void exit_unhandled(struct vcpu *vcpu, uint32_t basic)
+static void exit_unhandled(struct vcpu *vcpu, uint32_t reason)
 {
+	uint32_t basic = reason & EXIT_REASON_BASIC_MASK;
 	uint64_t qualification = vmcs_read(VMCS_EXIT_QUALIFICATION);
 
+	record_exit(vcpu, reason, qualification);
 	vcpu_crash_report(vcpu);
 	vm_stop(vcpu->vm, "unhandled VM exit %u (%s), qualification 0x%lx", basic,
 		vmx_exit_reason_name(basic), qualification);
@@ -151,7 +154,7 @@ static void exit_dispatch(struct vcpu *vcpu, uint32_t reason)
 	uint64_t qualification;
 
 	if (!h || !h->fn) {
-		exit_unhandled(vcpu, basic);
+		exit_unhandled(vcpu, reason);
 		return;
 	}
 	qualification = h->needs_qualification ? vmcs_read(VMCS_EXIT_QUALIFICATION) : 0;

@@ -22,18 +22,28 @@ static int64_t hc_console_write(struct vcpu *vcpu, uint64_t gpa, uint64_t len)
 	return (int64_t)len;
 }
 
+/* Outside 64-bit mode the upper halves of the registers are not the
+ * guest's to set: only EAX, EDI, ESI and EDX count. */
+static uint64_t arg_mask(void)
+{
+	bool long_mode = vmcs_read(GUEST_CS_AR) & AR_L;
+
+	return long_mode ? UINT64_MAX : UINT32_MAX;
+}
+
 void exit_vmcall(struct vcpu *vcpu, uint64_t qualification)
 {
 	uint64_t *r = vcpu->regs.gpr;
+	uint64_t mask = arg_mask();
 	int64_t ret;
 
 	(void)qualification;
-	switch (r[GPR_RAX]) {
+	switch (r[GPR_RAX] & mask) {
 	case HC_VERSION:
 		ret = HV_VERSION_CODE;
 		break;
 	case HC_CONSOLE_WRITE:
-		ret = hc_console_write(vcpu, r[GPR_RDI], r[GPR_RSI]);
+		ret = hc_console_write(vcpu, r[GPR_RDI] & mask, r[GPR_RSI] & mask);
 		break;
 	case HC_EXIT:
 		vm_exit(vcpu->vm, (uint32_t)r[GPR_RDI]);
@@ -42,6 +52,6 @@ void exit_vmcall(struct vcpu *vcpu, uint64_t qualification)
 		ret = HC_ENOSYS;
 		break;
 	}
-	r[GPR_RAX] = (uint64_t)ret;
+	r[GPR_RAX] = (uint64_t)ret & mask;
 	vcpu_skip_instruction(vcpu);
 }

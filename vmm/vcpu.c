@@ -62,6 +62,20 @@ void vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error, ui
 	vmcs_write(VMCS_ENTRY_INTR_INFO, info);
 }
 
+/* Stale translations of an earlier user of this VPID or EPT root must not
+ * survive (SDM Vol. 3C 29.4.3): single-context where the CPU has it. */
+static void flush_guest_tlb(struct vcpu *vcpu)
+{
+	const struct vmx_caps *caps = vmx_caps();
+	uint64_t eptp = ept_pointer(&vcpu->vm->ept);
+
+	if (vcpu->vpid && caps->invvpid)
+		invvpid(caps->invvpid_single ? INVVPID_SINGLE_CONTEXT : INVVPID_ALL_CONTEXTS,
+			vcpu->vpid);
+	if (caps->invept)
+		invept(caps->invept_single ? INVEPT_SINGLE_CONTEXT : INVEPT_ALL_CONTEXTS, eptp);
+}
+
 bool vcpu_create(struct vm *vm, struct vcpu *vcpu)
 {
 	memset(vcpu, 0, sizeof(*vcpu));
@@ -133,7 +147,8 @@ void vcpu_entry_failed(struct vcpu *vcpu, uint32_t reason)
 	struct vmx_check_result res;
 
 	if ((reason & EXIT_REASON_BASIC_MASK) != EXIT_INVALID_GUEST_STATE) {
-		vm_stop(vcpu->vm, "VM entry failed: %s",
+		vm_stop(vcpu->vm, "VM entry failed with exit reason %u (%s)",
+			reason & EXIT_REASON_BASIC_MASK,
 			vmx_exit_reason_name(reason & EXIT_REASON_BASIC_MASK));
 		return;
 	}
@@ -171,10 +186,7 @@ void vcpu_run(struct vcpu *vcpu)
 		vm_stop(vm, "VMPTRLD of its VMCS failed");
 		return;
 	}
-	if (vcpu->vpid && vmx_caps()->invvpid)
-		invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vpid);
-	if (vmx_caps()->invept)
-		invept(INVEPT_SINGLE_CONTEXT, ept_pointer(&vm->ept));
+	flush_guest_tlb(vcpu);
 	vcpu_load(vcpu);
 	log_first_entry();
 	fail = vmx_enter(&vcpu->regs, vcpu->launched);
@@ -188,28 +200,28 @@ void vcpu_crash_report(const struct vcpu *vcpu)
 	const struct vm *vm = vcpu->vm;
 	const uint64_t *r = vcpu->regs.gpr;
 
-	vm_log(vm, "crash report: exit %s, qualification 0x%lx",
+	vm_warn(vm, "crash report: exit %s, qualification 0x%lx",
 	       vmx_exit_reason_name((uint32_t)vmcs_read(VMCS_EXIT_REASON) & EXIT_REASON_BASIC_MASK),
 	       vmcs_read(VMCS_EXIT_QUALIFICATION));
-	vm_log(vm, "  RIP 0x%016lx RSP 0x%016lx RFLAGS 0x%lx", vmcs_read(GUEST_RIP),
+	vm_warn(vm, "  RIP 0x%016lx RSP 0x%016lx RFLAGS 0x%lx", vmcs_read(GUEST_RIP),
 	       vmcs_read(GUEST_RSP), vmcs_read(GUEST_RFLAGS));
-	vm_log(vm, "  CR0 0x%lx (reads 0x%lx) CR3 0x%lx CR4 0x%lx (reads 0x%lx) EFER 0x%lx",
+	vm_warn(vm, "  CR0 0x%lx (reads 0x%lx) CR3 0x%lx CR4 0x%lx (reads 0x%lx) EFER 0x%lx",
 	       vmcs_read(GUEST_CR0), vmcs_guest_cr0(), vmcs_read(GUEST_CR3),
 	       vmcs_read(GUEST_CR4), vmcs_guest_cr4(), vmcs_read(GUEST_IA32_EFER));
-	vm_log(vm, "  RAX 0x%016lx RBX 0x%016lx RCX 0x%016lx RDX 0x%016lx", r[GPR_RAX],
+	vm_warn(vm, "  RAX 0x%016lx RBX 0x%016lx RCX 0x%016lx RDX 0x%016lx", r[GPR_RAX],
 	       r[GPR_RBX], r[GPR_RCX], r[GPR_RDX]);
-	vm_log(vm, "  RSI 0x%016lx RDI 0x%016lx RBP 0x%016lx R8  0x%016lx", r[GPR_RSI],
+	vm_warn(vm, "  RSI 0x%016lx RDI 0x%016lx RBP 0x%016lx R8  0x%016lx", r[GPR_RSI],
 	       r[GPR_RDI], r[GPR_RBP], r[GPR_R8]);
-	vm_log(vm, "  R9  0x%016lx R10 0x%016lx R11 0x%016lx R12 0x%016lx", r[GPR_R9],
+	vm_warn(vm, "  R9  0x%016lx R10 0x%016lx R11 0x%016lx R12 0x%016lx", r[GPR_R9],
 	       r[GPR_R10], r[GPR_R11], r[GPR_R12]);
-	vm_log(vm, "  R13 0x%016lx R14 0x%016lx R15 0x%016lx", r[GPR_R13], r[GPR_R14],
+	vm_warn(vm, "  R13 0x%016lx R14 0x%016lx R15 0x%016lx", r[GPR_R13], r[GPR_R14],
 	       r[GPR_R15]);
-	vm_log(vm, "  last exits, oldest first (%lu in all):", vcpu->exits);
+	vm_warn(vm, "  last exits, oldest first (%lu in all):", vcpu->exits);
 	for (uint64_t i = vcpu->exits > EXIT_HISTORY ? vcpu->exits - EXIT_HISTORY : 0;
 	     i < vcpu->exits; i++) {
 		const struct exit_record *e = &vcpu->history[i % EXIT_HISTORY];
 
-		vm_log(vm, "    %-24s qual 0x%-8lx RIP 0x%lx",
+		vm_warn(vm, "    %-24s qual 0x%-8lx RIP 0x%lx",
 		       vmx_exit_reason_name(e->reason & EXIT_REASON_BASIC_MASK), e->qualification,
 		       e->rip);
 	}

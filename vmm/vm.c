@@ -13,15 +13,30 @@
 
 #define PORT_BITMAP_BYTES (65536 / 8)
 
-void vm_log(const struct vm *vm, const char *fmt, ...)
+static void vm_vlog(const struct vm *vm, enum log_level level, const char *fmt, va_list ap)
 {
 	char msg[256];
+
+	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_msg(level, "hv: guest %s: %s", vm->name, msg);
+}
+
+void vm_log(const struct vm *vm, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	vm_vlog(vm, LOG_INFO, fmt, ap);
 	va_end(ap);
-	log_info("hv: guest %s: %s", vm->name, msg);
+}
+
+void vm_warn(const struct vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vm_vlog(vm, LOG_WARN, fmt, ap);
+	va_end(ap);
 }
 
 static void set_reason(struct vm *vm, const char *prefix, const char *fmt, va_list ap)
@@ -76,11 +91,14 @@ void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len)
 static bool alloc_ram(struct vm *vm)
 {
 	const struct vmx_caps *caps = vmx_caps();
-	uint64_t align = vm->ram_size >= HUGE_PAGE_SIZE && caps->ept_1g ? HUGE_PAGE_SIZE :
-			 vm->ram_size >= LARGE_PAGE_SIZE && caps->ept_2m ? LARGE_PAGE_SIZE :
-									   PAGE_SIZE;
+	const uint64_t aligns[] = { caps->ept_1g ? HUGE_PAGE_SIZE : 0,
+				    caps->ept_2m ? LARGE_PAGE_SIZE : 0, PAGE_SIZE };
 
-	vm->ram_hpa = frame_alloc_pages(vm->ram_size / PAGE_SIZE, align / PAGE_SIZE);
+	/* The largest alignment EPT can use that memory can still give. */
+	for (size_t i = 0; i < ARRAY_SIZE(aligns) && !vm->ram_hpa; i++)
+		if (aligns[i] && vm->ram_size >= aligns[i])
+			vm->ram_hpa = frame_alloc_pages(vm->ram_size / PAGE_SIZE,
+							aligns[i] / PAGE_SIZE);
 	if (!vm->ram_hpa)
 		return false;
 	memset(phys_to_virt(vm->ram_hpa), 0, vm->ram_size);
@@ -103,6 +121,12 @@ void vm_create(struct vm *vm, const struct boot_module *mod, const struct boot_i
 	char why[128];
 
 	vm->ram_size = vm->cfg.mem;
+	/* Our EPT tables are write-back and four levels deep (EPTP). Without
+	 * EPT at all, vmcs_setup() names every missing control instead. */
+	if (vmx_caps()->ept && (!vmx_caps()->ept_wb || !vmx_caps()->ept_walk4)) {
+		vm_refuse(vm, "this CPU's EPT lacks write-back or 4-level tables");
+		return;
+	}
 	if (!alloc_ram(vm)) {
 		vm_refuse(vm, "not enough free host memory for mem=%lu KiB", vm->ram_size / KiB);
 		return;

@@ -28,9 +28,12 @@ void vmx_caps_decode(const struct vmx_msrs *m, struct vmx_caps *c)
 		c->ept_1g = m->ept_vpid & EPT_CAP_1G_PAGES;
 		c->ept_ad = m->ept_vpid & EPT_CAP_AD_BITS;
 		c->invept = m->ept_vpid & EPT_CAP_INVEPT;
+		c->invept_single = c->invept && (m->ept_vpid & EPT_CAP_INVEPT_SINGLE);
 	}
-	if (c->vpid)
+	if (c->vpid) {
 		c->invvpid = m->ept_vpid & VPID_CAP_INVVPID;
+		c->invvpid_single = c->invvpid && (m->ept_vpid & VPID_CAP_INVVPID_SINGLE);
+	}
 
 	c->preemption_timer = vmx_ctl_allowed1(m->pinbased, PIN_PREEMPTION_TIMER);
 	if (c->preemption_timer)

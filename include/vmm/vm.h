@@ -60,7 +60,9 @@ void vm_destroy(struct vm *vm);
  * memory on a guest's behalf. */
 void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len);
 
-/* One line about the guest, tagged like its console output. */
+/* One line about the guest ("hv: guest NAME: ..."), at info level;
+ * vm_warn for what a user must see at any log level (crash reports). */
 void vm_log(const struct vm *vm, const char *fmt, ...) __printf(2, 3);
+void vm_warn(const struct vm *vm, const char *fmt, ...) __printf(2, 3);
 
 #endif

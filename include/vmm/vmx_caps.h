@@ -23,8 +23,8 @@ struct vmx_caps {
 	bool vmcs_wb;
 	bool true_controls;
 	bool secondary;
-	bool ept, ept_walk4, ept_wb, ept_2m, ept_1g, ept_ad, invept;
-	bool vpid, invvpid;
+	bool ept, ept_walk4, ept_wb, ept_2m, ept_1g, ept_ad, invept, invept_single;
+	bool vpid, invvpid, invvpid_single;
 	bool unrestricted;
 	bool preemption_timer;
 	unsigned int preemption_shift; /* the timer ticks every 2^shift TSC ticks */

@@ -108,6 +108,7 @@ TEST(vmx_caps_bochs_skylake_x)
 	CHECK(c.true_controls && c.vmcs_wb);
 	CHECK(c.ept && c.vpid && c.unrestricted);
 	CHECK(c.ept_walk4 && c.ept_wb && c.ept_2m && c.invept && c.invvpid);
+	CHECK(c.invept_single && c.invvpid_single);
 	CHECK(c.ept_1g);
 	CHECK(c.ept_ad);
 	CHECK(c.preemption_timer);
