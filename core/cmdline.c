@@ -42,6 +42,26 @@ bool cmdline_next_token(const char **cursor, char *out, size_t out_size, bool *t
 	return true;
 }
 
+#define WATCHDOG_MS_MAX 86400000u /* a day */
+
+/* A decimal number in [0, max]; false on anything else. */
+static bool parse_uint(const char *s, unsigned int max, unsigned int *out)
+{
+	uint64_t v = 0;
+
+	if (!s || !*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		v = v * 10 + (uint64_t)(*s - '0');
+		if (v > max)
+			return false;
+	}
+	*out = (unsigned int)v;
+	return true;
+}
+
 static const char *strchr_or_end(const char *s, char c)
 {
 	while (*s && *s != c)
@@ -96,6 +116,9 @@ static const char *apply_option(const char *key, size_t key_len, const char *val
 		if (!value || !lookup(consoles, ARRAY_SIZE(consoles), value, &v))
 			return "expected com1-com4 or ttyS0-ttyS3";
 		opts->console = (unsigned int)v;
+	} else if (KEY_IS("watchdog_ms")) {
+		if (!parse_uint(value, WATCHDOG_MS_MAX, &opts->watchdog_ms))
+			return "expected milliseconds, 0 to 86400000";
 	} else if (KEY_IS("memcheck") || KEY_IS("bench")) {
 		if (value)
 			return "this option takes no value";
@@ -118,6 +141,7 @@ void cmdline_defaults(struct hv_options *opts)
 	opts->selftest = SELFTEST_NONE;
 	opts->memcheck = false;
 	opts->bench = false;
+	opts->watchdog_ms = 0;
 }
 
 int cmdline_parse(const char *cmdline, struct hv_options *opts, cmdline_report_fn report,

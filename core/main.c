@@ -133,7 +133,7 @@ void boot_main(uint32_t magic, uint64_t info_phys)
 		vmx_enable_cpu();
 		cpuid_init();
 		devices_register();
-		guests_run(&boot_info, options.memcheck);
+		guests_run(&boot_info, &options);
 		if (options.bench)
 			bench_bare_cpu();
 	} else {

@@ -78,12 +78,18 @@ static void exit_external_interrupt(struct vcpu *vcpu, uint64_t qualification)
 	__asm__ volatile("sti; nop; cli" ::: "memory");
 }
 
-/* The slice ended. With one guest at a time there is nothing else to run:
- * the next entry reloads the timer. */
+/* The slice ended; the next entry reloads the timer. With one guest at a
+ * time there is nothing else to run, but a guest that outlives its
+ * watchdog_ms= is stopped here: it takes this exit whatever it does, even
+ * spinning with interrupts off. */
 static void exit_preemption_timer(struct vcpu *vcpu, uint64_t qualification)
 {
-	(void)vcpu;
 	(void)qualification;
+	if (vcpu->watchdog_deadline && rdtsc() >= vcpu->watchdog_deadline) {
+		vcpu_crash_report(vcpu);
+		vm_stop(vcpu->vm, "still running when watchdog_ms=%u ran out",
+			vcpu->vm->watchdog_ms);
+	}
 }
 
 /* Per basic exit reason: the handler, and whether it needs the exit

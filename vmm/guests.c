@@ -100,8 +100,9 @@ static void verify_memory(const struct vm *vms, size_t n, uint64_t text_before)
 			 checked);
 }
 
-void guests_run(const struct boot_info *bi, bool memcheck)
+void guests_run(const struct boot_info *bi, const struct hv_options *opts)
 {
+	bool memcheck = opts->memcheck;
 	struct guest_config *cfgs = kzalloc(bi->module_count * sizeof(*cfgs));
 	struct vm *vms = kzalloc(bi->module_count * sizeof(*vms));
 	uint64_t text_before = memcheck ? text_hash() : 0;
@@ -114,6 +115,7 @@ void guests_run(const struct boot_info *bi, bool memcheck)
 		if (vms[i].state != VM_READY)
 			continue;
 		log_info("hv: starting guest %s", vms[i].name);
+		vms[i].watchdog_ms = opts->watchdog_ms;
 		vm_run(&vms[i]);
 		print_exit_stats(&vms[i]);
 		if (memcheck)

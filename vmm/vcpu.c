@@ -6,6 +6,7 @@
 #include "arch/x86/msr.h"
 #include "core/boot.h"
 #include "core/log.h"
+#include "drivers/tsc.h"
 #include "lib/string.h"
 #include "mm/layout.h"
 #include "mm/mm.h"
@@ -189,6 +190,8 @@ void vcpu_run(struct vcpu *vcpu)
 	flush_guest_tlb(vcpu);
 	vcpu_load(vcpu);
 	log_first_entry();
+	vcpu->watchdog_deadline =
+		vm->watchdog_ms ? rdtsc() + ns_to_tsc(vm->watchdog_ms * 1000000ull) : 0;
 	fail = vmx_enter(&vcpu->regs, vcpu->launched);
 	if (fail)
 		report_entry_failure(vcpu, fail);

@@ -22,7 +22,8 @@ struct hv_options {
 	unsigned int console; /* COM port number, 1-4 */
 	enum selftest selftest;
 	bool memcheck; /* memcheck: verify .text and ended guests' memory at the end */
-	bool bench;    /* bench: run make bench's loops on the bare CPU before the guests */
+	bool bench;    /* bench: run make bench's loops on the bare CPU after the guests */
+	unsigned int watchdog_ms; /* watchdog_ms=N: stop a guest that runs longer; 0: never */
 };
 
 /* Called once per option that is not understood: the whole token and why. */

@@ -54,6 +54,7 @@ struct vcpu {
 	uint64_t tpr; /* CR8, when CR8 accesses exit */
 	uint64_t xcr0;
 	uint64_t msrs[GMSR_COUNT];
+	uint64_t watchdog_deadline; /* TSC; 0: none (watchdog_ms=) */
 	uint64_t exits;
 	uint64_t exit_counts[EXIT_REASON_COUNT];
 	struct exit_record history[EXIT_HISTORY];

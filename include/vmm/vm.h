@@ -38,6 +38,7 @@ struct vm {
 	struct vuart uart;
 	uint8_t *ports_logged; /* one bit per port: "not emulated" said once */
 	uint64_t memcheck_hash; /* of its RAM when it ended (memcheck) */
+	unsigned int watchdog_ms; /* stop it after this long; 0: never */
 };
 
 /* Refuse vm before it runs, with a reason for its summary line. */

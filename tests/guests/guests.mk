@@ -8,7 +8,7 @@ GUEST_DIR := tests/guests
 GUEST_OUT := $(BUILD)/guests
 
 # 64-bit ELF guests, one per source file tests/guests/NAME.c.
-GUEST_ELF64 := entry cpuid io msr cr xsetbv vmxinsn hypercall ept-own canary ept-wild triple halt bench
+GUEST_ELF64 := entry cpuid io msr cr xsetbv vmxinsn hypercall ept-own canary ept-wild triple halt spin bench
 GUEST_IMAGES := $(GUEST_ELF64:%=$(GUEST_OUT)/%.elf) \
 	$(GUEST_OUT)/mb32.elf $(GUEST_OUT)/mb32-data.bin \
 	$(GUEST_OUT)/realmode.bin $(GUEST_OUT)/bzimage-stub.bin

@@ -116,3 +116,20 @@ TEST(cmdline_memcheck_flag)
 	CHECK_EQ(cmdline_parse("bench", &o, record, &r), 0);
 	CHECK(o.bench);
 }
+
+TEST(cmdline_watchdog_ms)
+{
+	struct hv_options o;
+	struct reports r = { 0 };
+
+	cmdline_defaults(&o);
+	CHECK_EQ(o.watchdog_ms, 0);
+	CHECK_EQ(cmdline_parse("watchdog_ms=250", &o, record, &r), 0);
+	CHECK_EQ(o.watchdog_ms, 250);
+	CHECK_EQ(cmdline_parse("watchdog_ms=86400001", &o, record, &r), 1);
+	CHECK_EQ(cmdline_parse("watchdog_ms=12a", &o, record, &r), 1);
+	CHECK_EQ(cmdline_parse("watchdog_ms=", &o, record, &r), 1);
+	CHECK_EQ(cmdline_parse("watchdog_ms", &o, record, &r), 1);
+	CHECK_STR(r.last_why, "expected milliseconds, 0 to 86400000");
+	CHECK_EQ(o.watchdog_ms, 250);
+}
