@@ -36,6 +36,8 @@ static void check_preserved(void)
 	      rbx, rcx, rdx, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15);
 }
 
+static const char controls[] = "tab\there, escape \x1b[1m, bell \x07, CRLF\r\n";
+
 void guest_main(void)
 {
 	uint64_t ram = ram_size();
@@ -60,11 +62,14 @@ void guest_main(void)
 	check_result(hypercall(1UL << 32 | HC_VERSION, 0, 0, 0), HC_ENOSYS,
 		     "hypercall 0x100000000 (not HC_VERSION): ENOSYS");
 	check_preserved();
+	/* hv prints control bytes escaped and drops CR (docs/devices.md). */
+	hc_console_write(controls, sizeof(controls) - 1);
 
 	failed = summary();
 	if (failed)
 		guest_exit(failed);
-	print("leaving through HC_EXIT(%d)\n", EXIT_STATUS);
+	/* No newline: hv flushes the partial line when the guest ends. */
+	print("leaving through HC_EXIT(%d) after a partial line", EXIT_STATUS);
 	hc_exit(EXIT_STATUS);
 	check(false, "HC_EXIT ends the guest", "HC_EXIT returned");
 	finish();
