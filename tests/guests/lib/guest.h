@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/x86/io.h" /* the port I/O helpers hv itself uses */
 #include "vmm/hypercall_abi.h"
 
 #define COM1_THR 0x3f8
@@ -25,31 +26,6 @@
 #define UNCLAIMED_PORT_HIGH 0xe000
 
 /* --- instructions ------------------------------------------------------- */
-
-static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
-static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
-static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline uint16_t inw(uint16_t port)
-{
-	uint16_t v;
-	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline uint32_t inl(uint16_t port)
-{
-	uint32_t v;
-	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 struct cpuid {
 	uint32_t eax, ebx, ecx, edx;
@@ -127,7 +103,7 @@ static inline void hc_exit(unsigned long status) { hypercall(HC_EXIT, status, 0,
  * passes the parts of the Makefile's VERSION. */
 #define HV_VERSION_CODE ((HV_MAJOR << 16) | (HV_MINOR << 8) | HV_PATCH)
 
-/* --- output, checks, exit (print.c, check.c) ------------------------------- */
+/* --- output, checks, exit (report.c) ------------------------------------- */
 
 /* printf for %s %c %d %u %x and the l/ll modifiers, %p; nothing else. Each
  * '\n' ends a line that hv prints as "[NAME] text". */
