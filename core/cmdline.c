@@ -43,6 +43,11 @@ bool cmdline_next_token(const char **cursor, char *out, size_t out_size, bool *t
 }
 
 #define WATCHDOG_MS_MAX 86400000u /* a day */
+/* Shorter slices cost exits (under Bochs ~850 instructions each); longer
+ * ones make guests wait their turn for up to a second. */
+#define SLICE_US_MIN 100u
+#define SLICE_US_MAX 1000000u
+#define SLICE_US_DEFAULT 10000u
 
 /* A decimal number in [0, max]; false on anything else. */
 static bool parse_uint(const char *s, unsigned int max, unsigned int *out)
@@ -116,6 +121,12 @@ static const char *apply_option(const char *key, size_t key_len, const char *val
 		if (!value || !lookup(consoles, ARRAY_SIZE(consoles), value, &v))
 			return "expected com1-com4 or ttyS0-ttyS3";
 		opts->console = (unsigned int)v;
+	} else if (KEY_IS("sched_slice_us")) {
+		unsigned int us;
+
+		if (!parse_uint(value, SLICE_US_MAX, &us) || us < SLICE_US_MIN)
+			return "expected microseconds, 100 to 1000000";
+		opts->sched_slice_us = us;
 	} else if (KEY_IS("watchdog_ms")) {
 		if (!parse_uint(value, WATCHDOG_MS_MAX, &opts->watchdog_ms))
 			return "expected milliseconds, 0 to 86400000";
@@ -142,6 +153,7 @@ void cmdline_defaults(struct hv_options *opts)
 	opts->memcheck = false;
 	opts->bench = false;
 	opts->watchdog_ms = 0;
+	opts->sched_slice_us = SLICE_US_DEFAULT;
 }
 
 int cmdline_parse(const char *cmdline, struct hv_options *opts, cmdline_report_fn report,

@@ -78,17 +78,16 @@ static void exit_external_interrupt(struct vcpu *vcpu, uint64_t qualification)
 	__asm__ volatile("sti; nop; cli" ::: "memory");
 }
 
-/* The slice ended; the next entry reloads the timer. With one guest at a
- * time there is nothing else to run, but a guest that outlives its
+/* The slice ended: back to the scheduler. A guest that outlives its
  * watchdog_ms= is stopped here: it takes this exit whatever it does, even
  * spinning with interrupts off. */
 static void exit_preemption_timer(struct vcpu *vcpu, uint64_t qualification)
 {
 	(void)qualification;
-	if (vcpu->watchdog_deadline && rdtsc() >= vcpu->watchdog_deadline) {
+	vcpu->yield = true;
+	if (vcpu->cpu_budget && vcpu->cpu_ticks + (rdtsc() - vcpu->slice_start) >= vcpu->cpu_budget) {
 		vcpu_crash_report(vcpu);
-		vm_stop(vcpu->vm, "still running when watchdog_ms=%u ran out",
-			vcpu->vm->watchdog_ms);
+		vm_stop(vcpu->vm, "used watchdog_ms=%u of CPU time", vcpu->vm->watchdog_ms);
 	}
 }
 
@@ -179,5 +178,9 @@ bool vmx_handle_exit(struct guest_regs *regs)
 		vcpu_entry_failed(vcpu, reason);
 	else
 		exit_dispatch(vcpu, reason);
-	return !vm_done(vcpu->vm);
+	/* Without a saved preemption timer every entry would restart the
+	 * slice: a guest that exits often could keep the CPU forever. */
+	if (!vcpu->preempt_saved && rdtsc() >= vcpu->slice_end)
+		vcpu->yield = true;
+	return !vm_done(vcpu->vm) && !vcpu->yield;
 }

@@ -7,7 +7,9 @@
 #include "lib/string.h"
 #include "mm/layout.h"
 #include "mm/mm.h"
+#include "vmm/sched.h"
 #include "vmm/vm.h"
+#include "vmm/vuart.h"
 #include "vmm/vmx.h"
 
 static uint64_t text_hash(void)
@@ -100,27 +102,33 @@ static void verify_memory(const struct vm *vms, size_t n, uint64_t text_before)
 			 checked);
 }
 
+static bool memcheck;
+
+/* A guest has ended: its last partial line, its statistics, and with
+ * memcheck the fingerprint of its RAM as it left it. */
+static void guest_ended(struct vm *vm)
+{
+	vuart_flush(vm);
+	print_exit_stats(vm);
+	if (memcheck)
+		vm->memcheck_hash = ram_hash(vm);
+}
+
 void guests_run(const struct boot_info *bi, const struct hv_options *opts)
 {
-	bool memcheck = opts->memcheck;
 	struct guest_config *cfgs = kzalloc(bi->module_count * sizeof(*cfgs));
 	struct vm *vms = kzalloc(bi->module_count * sizeof(*vms));
-	uint64_t text_before = memcheck ? text_hash() : 0;
+	uint64_t text_before;
 	size_t n;
 
 	if (!cfgs || !vms)
 		panic("guests: out of heap memory for %zu modules", bi->module_count);
+	memcheck = opts->memcheck;
+	text_before = memcheck ? text_hash() : 0;
 	n = create_guests(bi, cfgs, vms);
-	for (size_t i = 0; i < n; i++) {
-		if (vms[i].state != VM_READY)
-			continue;
-		log_info("hv: starting guest %s", vms[i].name);
+	for (size_t i = 0; i < n; i++)
 		vms[i].watchdog_ms = opts->watchdog_ms;
-		vm_run(&vms[i]);
-		print_exit_stats(&vms[i]);
-		if (memcheck)
-			vms[i].memcheck_hash = ram_hash(&vms[i]);
-	}
+	sched_run(vms, n, opts->sched_slice_us, guest_ended);
 	if (memcheck)
 		verify_memory(vms, n, text_before);
 	print_summary(vms, n);

@@ -4,6 +4,7 @@
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
+#include "arch/x86/percpu.h"
 #include "core/boot.h"
 #include "core/log.h"
 #include "drivers/tsc.h"
@@ -91,6 +92,10 @@ bool vcpu_create(struct vm *vm, struct vcpu *vcpu)
 	vcpu->vmcs = phys_to_virt(vcpu->vmcs_phys);
 	vcpu->msr_bitmap = phys_to_virt(vcpu->msr_bitmap_phys);
 	msr_policy_build_bitmap(vcpu->msr_bitmap);
+	if (!fpu_state_alloc(&vcpu->fpu)) {
+		vm_refuse(vm, "out of memory for its FPU state");
+		return false;
+	}
 	/* VPIDs are never reused while we run one guest after another; if
 	 * they ever wrap, INVVPID below drops stale translations. */
 	vcpu->vpid = next_vpid++;
@@ -107,19 +112,24 @@ void vcpu_destroy(struct vcpu *vcpu)
 	}
 	if (vcpu->msr_bitmap_phys)
 		frame_free_pages(vcpu->msr_bitmap_phys, 1);
+	fpu_state_free(&vcpu->fpu);
 	vcpu->vmcs_phys = vcpu->msr_bitmap_phys = 0;
 }
 
 /* State the VMCS does not switch. The host never uses these MSRs, CR2
- * (outside a fatal page fault) or XCR0, so they are switched when the vCPU
- * takes and leaves the CPU, not on every exit. */
+ * (outside a fatal page fault), the debug registers or the FPU, so they
+ * are switched when the vCPU takes and leaves the CPU, not on every exit. */
 static void vcpu_load(struct vcpu *vcpu)
 {
 	for (int i = 0; i < GMSR_COUNT; i++)
 		wrmsr(guest_msr_index[i], vcpu->msrs[i]);
 	write_cr2(vcpu->cr2);
-	if ((read_cr4() & CR4_OSXSAVE) && xgetbv0() != vcpu->xcr0)
-		xsetbv0(vcpu->xcr0);
+	write_dr0(vcpu->dr[0]);
+	write_dr1(vcpu->dr[1]);
+	write_dr2(vcpu->dr[2]);
+	write_dr3(vcpu->dr[3]);
+	write_dr6(vcpu->dr6);
+	fpu_state_load(&vcpu->fpu, vcpu->xcr0);
 }
 
 static void vcpu_put(struct vcpu *vcpu)
@@ -127,6 +137,12 @@ static void vcpu_put(struct vcpu *vcpu)
 	for (int i = 0; i < GMSR_COUNT; i++)
 		vcpu->msrs[i] = rdmsr(guest_msr_index[i]);
 	vcpu->cr2 = read_cr2();
+	vcpu->dr[0] = read_dr0();
+	vcpu->dr[1] = read_dr1();
+	vcpu->dr[2] = read_dr2();
+	vcpu->dr[3] = read_dr3();
+	vcpu->dr6 = read_dr6();
+	fpu_state_save(&vcpu->fpu);
 }
 
 static void report_entry_failure(struct vcpu *vcpu, int fail)
@@ -178,21 +194,41 @@ static void log_first_entry(void)
 		 now - boot_banner_tsc);
 }
 
-void vcpu_run(struct vcpu *vcpu)
+/* The guest's TSC reads about 0 at its first instruction (SDM Vol. 3C
+ * 26.6.5, TSC offsetting). */
+static void start_guest_clock(struct vcpu *vcpu)
 {
-	struct vm *vm = vcpu->vm;
+	vcpu->tsc_offset = 0 - rdtsc();
+	vmcs_write(VMCS_TSC_OFFSET, vcpu->tsc_offset);
+	vcpu->started = true;
+}
+
+void vcpu_run_slice(struct vcpu *vcpu, uint64_t slice)
+{
+	struct percpu *cpu = this_cpu();
 	int fail;
 
-	if (!vmptrld(vcpu->vmcs_phys)) {
-		vm_stop(vm, "VMPTRLD of its VMCS failed");
-		return;
+	if (cpu->current_vmcs != vcpu->vmcs_phys) {
+		if (!vmptrld(vcpu->vmcs_phys)) {
+			vm_stop(vcpu->vm, "VMPTRLD of its VMCS failed");
+			return;
+		}
+		cpu->current_vmcs = vcpu->vmcs_phys;
 	}
-	flush_guest_tlb(vcpu);
+	if (!vcpu->started) {
+		flush_guest_tlb(vcpu);
+		start_guest_clock(vcpu);
+	}
+	vcpu->state = VCPU_RUNNABLE;
+	vcpu->yield = false;
+	vcpu->slice_end = rdtsc() + slice;
+	vmcs_set_slice(vcpu, slice);
 	vcpu_load(vcpu);
 	log_first_entry();
-	vcpu->watchdog_deadline =
-		vm->watchdog_ms ? rdtsc() + ns_to_tsc(vm->watchdog_ms * 1000000ull) : 0;
+	vcpu->cpu_budget = ns_to_tsc(vcpu->vm->watchdog_ms * 1000000ull);
+	vcpu->slice_start = rdtsc();
 	fail = vmx_enter(&vcpu->regs, vcpu->launched);
+	vcpu->cpu_ticks += rdtsc() - vcpu->slice_start;
 	if (fail)
 		report_entry_failure(vcpu, fail);
 	vcpu_put(vcpu);

@@ -159,15 +159,6 @@ void vm_create(struct vm *vm, const struct boot_module *mod, const struct boot_i
 	vm->state = VM_READY;
 }
 
-void vm_run(struct vm *vm)
-{
-	if (vm->state != VM_READY)
-		return;
-	vm->state = VM_RUNNING;
-	vcpu_run(&vm->vcpus[0]);
-	vuart_flush(vm);
-}
-
 void vm_destroy(struct vm *vm)
 {
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)

@@ -42,6 +42,9 @@ static const struct {
 	{ VMCS_EXIT_CTLS, EXIT_CTL_LOAD_EFER, "load IA32_EFER on exit" },
 	{ VMCS_EXIT_CTLS, EXIT_CTL_SAVE_PAT, "save IA32_PAT" },
 	{ VMCS_EXIT_CTLS, EXIT_CTL_LOAD_PAT, "load IA32_PAT on exit" },
+	{ VMCS_EXIT_CTLS, EXIT_CTL_SAVE_DEBUG_CONTROLS, "save debug controls" },
+	{ VMCS_PROC_BASED_CTLS, PROC_USE_TSC_OFFSETTING, "TSC offsetting" },
+	{ VMCS_ENTRY_CTLS, ENTRY_CTL_LOAD_DEBUG_CONTROLS, "load debug controls" },
 	{ VMCS_ENTRY_CTLS, ENTRY_CTL_IA32E_MODE, "IA-32e mode guest" },
 	{ VMCS_ENTRY_CTLS, ENTRY_CTL_LOAD_EFER, "load IA32_EFER on entry" },
 	{ VMCS_ENTRY_CTLS, ENTRY_CTL_LOAD_PAT, "load IA32_PAT on entry" },
@@ -207,6 +210,7 @@ static bool setup_execution_controls(struct vcpu *vcpu, char *why, size_t why_le
 	const struct control proc = {
 		"processor-based", VMCS_PROC_BASED_CTLS, m->procbased,
 		PROC_HLT_EXITING | PROC_UNCONDITIONAL_IO_EXITING | PROC_USE_MSR_BITMAPS |
+			PROC_USE_TSC_OFFSETTING |
 			PROC_MWAIT_EXITING | PROC_MONITOR_EXITING | PROC_RDPMC_EXITING |
 			PROC_ACTIVATE_SECONDARY,
 		0,
@@ -222,10 +226,7 @@ static bool setup_execution_controls(struct vcpu *vcpu, char *why, size_t why_le
 	    !write_control(&proc, &proc_v, why, why_len) ||
 	    !write_control(&proc2, &proc2_v, why, why_len))
 		return false;
-	if (pin_v & PIN_PREEMPTION_TIMER)
-		vmcs_write(GUEST_PREEMPTION_TIMER,
-			   ns_to_tsc(PREEMPTION_SLICE_MS * 1000000ull) >>
-				   vmx_caps()->preemption_shift);
+	vcpu->preempt_timer = pin_v & PIN_PREEMPTION_TIMER;
 	if (proc2_v & PROC2_ENABLE_VPID)
 		vmcs_write(VMCS_VPID, vcpu->vpid);
 	else
@@ -242,19 +243,21 @@ static bool setup_execution_controls(struct vcpu *vcpu, char *why, size_t why_le
 	return true;
 }
 
-static bool setup_exit_controls(char *why, size_t why_len)
+static bool setup_exit_controls(struct vcpu *vcpu, char *why, size_t why_len)
 {
 	const struct control exit = {
 		"VM-exit", VMCS_EXIT_CTLS, vmx_msrs()->exit,
 		/* Guests own PAT and EFER (the MSR bitmap lets them write PAT). */
 		EXIT_CTL_HOST_ADDRESS_SPACE | EXIT_CTL_SAVE_EFER | EXIT_CTL_LOAD_EFER |
-			EXIT_CTL_SAVE_PAT | EXIT_CTL_LOAD_PAT,
-		0,
+			EXIT_CTL_SAVE_PAT | EXIT_CTL_LOAD_PAT | EXIT_CTL_SAVE_DEBUG_CONTROLS,
+		/* so a slice is a slice of guest time, whatever its exits */
+		EXIT_CTL_SAVE_PREEMPTION_TIMER,
 	};
 	uint32_t v;
 
 	if (!write_control(&exit, &v, why, why_len))
 		return false;
+	vcpu->preempt_saved = vcpu->preempt_timer && (v & EXIT_CTL_SAVE_PREEMPTION_TIMER);
 	vmcs_write(VMCS_EXIT_MSR_STORE_COUNT, 0);
 	vmcs_write(VMCS_EXIT_MSR_LOAD_COUNT, 0);
 	return true;
@@ -264,7 +267,7 @@ static bool setup_entry_controls(const struct entry_state *st, char *why, size_t
 {
 	const struct control entry = {
 		"VM-entry", VMCS_ENTRY_CTLS, vmx_msrs()->entry,
-		ENTRY_CTL_LOAD_EFER | ENTRY_CTL_LOAD_PAT |
+		ENTRY_CTL_LOAD_EFER | ENTRY_CTL_LOAD_PAT | ENTRY_CTL_LOAD_DEBUG_CONTROLS |
 			(st->efer & EFER_LMA ? ENTRY_CTL_IA32E_MODE : 0),
 		0,
 	};
@@ -299,11 +302,19 @@ static void break_guest_state(enum guest_break what)
 	}
 }
 
+void vmcs_set_slice(struct vcpu *vcpu, uint64_t slice)
+{
+	if (vcpu->preempt_timer)
+		vmcs_write(GUEST_PREEMPTION_TIMER,
+			   MIN(slice >> vmx_caps()->preemption_shift, (uint64_t)UINT32_MAX));
+}
+
 /* Controls first: a CPU without a required control is refused before we
  * touch state fields that exist only with it (e.g. HOST_IA32_EFER). */
 bool vmcs_setup(struct vcpu *vcpu, const struct entry_state *st, char *why, size_t why_len)
 {
-	if (!setup_execution_controls(vcpu, why, why_len) || !setup_exit_controls(why, why_len) ||
+	if (!setup_execution_controls(vcpu, why, why_len) ||
+	    !setup_exit_controls(vcpu, why, why_len) ||
 	    !setup_entry_controls(st, why, why_len))
 		return false;
 	setup_host_state();

@@ -2,6 +2,7 @@
 #include "vmm/vmx.h"
 
 #include "arch/x86/cpu.h"
+#include "arch/x86/fpu.h"
 #include "arch/x86/percpu.h"
 #include "core/log.h"
 #include "lib/string.h"
@@ -33,11 +34,14 @@ void vmx_enable_cpu(void)
 	/* CR0 and CR4 must respect the FIXED MSRs in VMX operation (SDM Vol.
 	 * 3C 24.8): GRUB leaves CR0.NE clear, for one. */
 	write_cr0((cr0 | m->cr0_fixed0) & m->cr0_fixed1);
-	/* Guests' XSETBV runs on the real CPU, which needs CR4.OSXSAVE. */
+	/* Guests' XSETBV runs on the real CPU, which needs CR4.OSXSAVE; saving
+	 * their SSE state needs OSFXSR. The host itself never uses either. */
+	cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
 	if (cpuid(1, 0).ecx & CPUID1_ECX_XSAVE)
 		cr4 |= CR4_OSXSAVE;
 	write_cr4((cr4 | m->cr4_fixed0) & m->cr4_fixed1);
 
+	fpu_init();
 	cpu->vmxon_region = vmx_alloc_region();
 	if (!cpu->vmxon_region)
 		panic("vmx: no memory for the VMXON region");

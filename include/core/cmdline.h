@@ -23,7 +23,8 @@ struct hv_options {
 	enum selftest selftest;
 	bool memcheck; /* memcheck: verify .text and ended guests' memory at the end */
 	bool bench;    /* bench: run make bench's loops on the bare CPU after the guests */
-	unsigned int watchdog_ms; /* watchdog_ms=N: stop a guest that runs longer; 0: never */
+	unsigned int watchdog_ms; /* watchdog_ms=N: stop a guest after N ms of CPU; 0: never */
+	unsigned int sched_slice_us; /* sched_slice_us=N: a vCPU's time slice */
 };
 
 /* Called once per option that is not understood: the whole token and why. */

@@ -3,6 +3,7 @@
 #ifndef VMM_VCPU_H
 #define VMM_VCPU_H
 
+#include "arch/x86/fpu.h"
 #include "compiler.h"
 #include "vmm/vmcs_fields.h"
 #include "vmm/vmx_ops.h"
@@ -37,7 +38,12 @@ struct exit_record {
 	uint64_t rip;
 };
 
-enum vcpu_state { VCPU_RUNNABLE, VCPU_DONE };
+enum vcpu_state {
+	VCPU_RUNNABLE,
+	VCPU_SLEEPING, /* in HLT until wake_tsc (or a virtual interrupt) */
+};
+
+#define DEBUG_REGS 4 /* DR0-DR3 */
 
 struct vcpu {
 	struct guest_regs regs; /* first: vmx_entry.S is handed a pointer to it */
@@ -46,15 +52,26 @@ struct vcpu {
 	uint16_t vpid;
 	enum vcpu_state state;
 	bool launched;
+	bool yield; /* leave the CPU after this exit: slice over, or asleep */
+	bool preempt_timer;    /* the VMX-preemption timer ends its slices */
+	bool preempt_saved;    /* ...and keeps counting down across exits */
+	uint64_t wake_tsc;
+	uint64_t slice_end; /* TSC; when the CPU cannot save the preemption timer */
+	uint64_t tsc_offset; /* guest TSC = host TSC + tsc_offset */
+	bool started;
 	void *vmcs;
 	uint64_t vmcs_phys;
 	uint8_t *msr_bitmap;
 	uint64_t msr_bitmap_phys;
 	uint64_t cr2;
+	uint64_t dr[DEBUG_REGS], dr6;
+	struct fpu_state fpu;
 	uint64_t tpr; /* CR8, when CR8 accesses exit */
 	uint64_t xcr0;
 	uint64_t msrs[GMSR_COUNT];
-	uint64_t watchdog_deadline; /* TSC; 0: none (watchdog_ms=) */
+	uint64_t slice_start; /* TSC when the current slice began */
+	uint64_t cpu_ticks;   /* TSC ticks spent on the CPU in earlier slices */
+	uint64_t cpu_budget;  /* watchdog_ms= in TSC ticks; 0: none */
 	uint64_t exits;
 	uint64_t exit_counts[EXIT_REASON_COUNT];
 	struct exit_record history[EXIT_HISTORY];
@@ -66,8 +83,9 @@ _Static_assert(offsetof(struct vcpu, regs) == 0, "vmx_handle_exit() finds the vC
  * the CPU lacks something the guest needs. */
 bool vcpu_create(struct vm *vm, struct vcpu *vcpu);
 void vcpu_destroy(struct vcpu *vcpu);
-/* Run until the guest exits or is stopped. */
-void vcpu_run(struct vcpu *vcpu);
+/* Run for at most slice TSC ticks, until the vCPU sleeps, or until its
+ * guest ends (vmm/sched.c decides what runs next). */
+void vcpu_run_slice(struct vcpu *vcpu, uint64_t slice);
 
 /* Used by exit handlers. */
 uint64_t vcpu_gpr(const struct vcpu *vcpu, enum gpr reg);

@@ -38,7 +38,7 @@ struct vm {
 	struct vuart uart;
 	uint8_t *ports_logged; /* one bit per port: "not emulated" said once */
 	uint64_t memcheck_hash; /* of its RAM when it ended (memcheck) */
-	unsigned int watchdog_ms; /* stop it after this long; 0: never */
+	unsigned int watchdog_ms; /* stop it after this much CPU time; 0: never */
 };
 
 /* Refuse vm before it runs, with a reason for its summary line. */
@@ -46,7 +46,6 @@ void vm_refuse(struct vm *vm, const char *fmt, ...) __printf(2, 3);
 /* Load the image of module mod (and its data modules) into a new VM. */
 void vm_create(struct vm *vm, const struct boot_module *mod, const struct boot_info *bi,
 	       const struct guest_config *cfgs, size_t ncfgs);
-void vm_run(struct vm *vm);
 /* End the guest: it asked to exit, or the hypervisor stops it. */
 void vm_exit(struct vm *vm, uint32_t status);
 void vm_stop(struct vm *vm, const char *fmt, ...) __printf(2, 3);

@@ -21,7 +21,7 @@ uint64_t vmcs_cr4_real(uint64_t guest_value);
 uint64_t vmcs_cr0_host_owned(void);
 uint64_t vmcs_cr4_host_owned(void);
 
-/* How long a guest runs before the VMX-preemption timer exits. */
-#define PREEMPTION_SLICE_MS 100
+/* Arm the VMX-preemption timer for a slice of slice TSC ticks. */
+void vmcs_set_slice(struct vcpu *vcpu, uint64_t slice);
 
 #endif

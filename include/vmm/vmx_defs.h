@@ -20,6 +20,8 @@
 #define PIN_PREEMPTION_TIMER (1u << 6)
 
 /* Primary processor-based VM-execution controls (SDM Vol. 3C 24.6.2) */
+#define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
+#define PROC_USE_TSC_OFFSETTING (1u << 3)
 #define PROC_HLT_EXITING (1u << 7)
 #define PROC_MWAIT_EXITING (1u << 10)
 #define PROC_RDPMC_EXITING (1u << 11)
@@ -36,11 +38,13 @@
 #define PROC2_UNRESTRICTED_GUEST (1u << 7)
 
 /* VM-exit controls (SDM Vol. 3C 24.7.1) */
+#define EXIT_CTL_SAVE_DEBUG_CONTROLS (1u << 2)
 #define EXIT_CTL_HOST_ADDRESS_SPACE (1u << 9)
 #define EXIT_CTL_SAVE_PAT (1u << 18)
 #define EXIT_CTL_LOAD_PAT (1u << 19)
 #define EXIT_CTL_SAVE_EFER (1u << 20)
 #define EXIT_CTL_LOAD_EFER (1u << 21)
+#define EXIT_CTL_SAVE_PREEMPTION_TIMER (1u << 22)
 
 /* VM-entry controls (SDM Vol. 3C 24.8.1) */
 #define ENTRY_CTL_LOAD_DEBUG_CONTROLS (1u << 2)

@@ -12,7 +12,9 @@
 #   CMDLINE        hypervisor command line (may be empty)
 #   MODULES        array of pairs: FILE MODULE_CMDLINE (paths relative to the repo)
 #   TIMEOUT        seconds (default 60 for bochs, 30 for qemu)
-#   EXPECT         array of extended regexes (grep -E) matching lines in order
+#   EXPECT         array of extended regexes (grep -E) matching lines in order;
+#                  one starting with a guest tag (^\[NAME\]) is ordered only
+#                  against that guest's others, the rest among themselves
 #   REJECT         array of regexes that must match no line; '^PANIC:' and
 #                  '^EXCEPTION' are added unless ALLOW_DUMP=1
 #   EXPECT_STATUS  N of the line "hv: machine stop, status N" (default 0;
@@ -221,9 +223,17 @@ run_case() {
 			problems+=("timed out after ${TIMEOUT}s")
 		fi
 	fi
+	# Guests run side by side, so their lines interleave: an expectation
+	# that starts with a guest tag (^\[NAME\]) is ordered only against the
+	# others of that guest; all the rest (hv's own lines) among themselves.
+	local -A stream_pos=()
+	local stream tag_re='^\^\\\[([A-Za-z0-9_-]+)\\\]'
 	n=0
 	for re in "${EXPECT[@]}"; do
 		n=$((n + 1))
+		stream=hv
+		[[ $re =~ $tag_re ]] && stream=${BASH_REMATCH[1]}
+		pos=${stream_pos[$stream]:-0}
 		hit=$(tail -n +$((pos + 1)) "$dir/serial.txt" | grep -nE -m 1 -- "$re" || true)
 		if [ -z "$hit" ]; then
 			if [ "$pos" -eq 0 ]; then
@@ -233,7 +243,7 @@ run_case() {
 			fi
 			break
 		fi
-		pos=$((pos + ${hit%%:*}))
+		stream_pos[$stream]=$((pos + ${hit%%:*}))
 	done
 	if [ -n "$EXPECT_STATUS" ]; then
 		line=$(grep -E '^hv: machine stop, status [0-9]+' "$dir/serial.txt" | tail -n 1 || true)

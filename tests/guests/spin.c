@@ -1,5 +1,6 @@
-/* Spins with interrupts disabled and never exits: only the host's own
- * timer (hv's watchdog_ms=) can take the CPU back and stop it. */
+/* Spins with interrupts disabled and never exits by itself: the
+ * VMX-preemption timer still takes the CPU back at every slice, and hv's
+ * watchdog_ms= stops it. */
 #include "guest.h"
 
 void guest_main(void)

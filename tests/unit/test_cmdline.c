@@ -133,3 +133,18 @@ TEST(cmdline_watchdog_ms)
 	CHECK_STR(r.last_why, "expected milliseconds, 0 to 86400000");
 	CHECK_EQ(o.watchdog_ms, 250);
 }
+
+TEST(cmdline_sched_slice_us)
+{
+	struct hv_options o;
+	struct reports r = { 0 };
+
+	cmdline_defaults(&o);
+	CHECK_EQ(o.sched_slice_us, 10000);
+	CHECK_EQ(cmdline_parse("sched_slice_us=2000", &o, record, &r), 0);
+	CHECK_EQ(o.sched_slice_us, 2000);
+	CHECK_EQ(cmdline_parse("sched_slice_us=99", &o, record, &r), 1);
+	CHECK_EQ(o.sched_slice_us, 2000);
+	CHECK_EQ(cmdline_parse("sched_slice_us=1000001", &o, record, &r), 1);
+	CHECK_STR(r.last_why, "expected microseconds, 100 to 1000000");
+}

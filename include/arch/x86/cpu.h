@@ -96,6 +96,25 @@ DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
 
+/* Debug registers DR0-DR3 and DR6 (DR7 lives in the VMCS). */
+#define DEFINE_DR_ACCESSORS(n)                                              \
+	static inline uint64_t read_dr##n(void)                             \
+	{                                                                   \
+		uint64_t v;                                                 \
+		__asm__ volatile("mov %%db" #n ", %0" : "=r"(v));           \
+		return v;                                                   \
+	}                                                                   \
+	static inline void write_dr##n(uint64_t v)                          \
+	{                                                                   \
+		__asm__ volatile("mov %0, %%db" #n ::"r"(v));               \
+	}
+DEFINE_DR_ACCESSORS(0)
+DEFINE_DR_ACCESSORS(1)
+DEFINE_DR_ACCESSORS(2)
+DEFINE_DR_ACCESSORS(3)
+DEFINE_DR_ACCESSORS(6)
+#undef DEFINE_DR_ACCESSORS
+
 /* XCR0, the XSAVE feature mask (needs CR4.OSXSAVE). */
 static inline uint64_t xgetbv0(void)
 {

@@ -16,6 +16,7 @@ struct percpu {
 	struct cpu_stacks *stacks;
 	unsigned int exception_depth;
 	uint64_t vmxon_region; /* physical; 0 until VMXON */
+	uint64_t current_vmcs; /* physical; the VMCS last made current by VMPTRLD */
 	struct tss64 tss;
 	struct gdt_entry gdt[GDT_ENTRIES];
 };

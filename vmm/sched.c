@@ -1,0 +1,97 @@
+/* The scheduler. One CPU, round-robin over the vCPUs of all guests. A vCPU
+ * runs until its slice ends (a VMX-preemption-timer exit, which no guest
+ * can block), it sleeps in HLT, or its guest ends. When every vCPU sleeps
+ * the CPU halts until the earliest wake-up: no periodic host tick. */
+#include "vmm/sched.h"
+
+#include "arch/x86/cpu.h"
+#include "core/log.h"
+#include "drivers/timer.h"
+#include "drivers/tsc.h"
+#include "vmm/vcpu.h"
+#include "vmm/vm.h"
+
+struct sched {
+	struct vm *vms;
+	size_t n;
+	size_t next; /* round-robin position, in guests */
+};
+
+static bool vcpu_can_run(const struct vcpu *v, uint64_t now)
+{
+	return !vm_done(v->vm) && (v->state == VCPU_RUNNABLE ||
+				   (v->state == VCPU_SLEEPING && v->wake_tsc <= now));
+}
+
+static struct vcpu *pick_next(struct sched *s, uint64_t now)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct vm *vm = &s->vms[(s->next + i) % s->n];
+
+		if (vm->state != VM_RUNNING)
+			continue;
+		for (unsigned int c = 0; c < vm->nr_vcpus; c++) {
+			if (vcpu_can_run(&vm->vcpus[c], now)) {
+				s->next = (s->next + i + 1) % s->n;
+				return &vm->vcpus[c];
+			}
+		}
+	}
+	return NULL;
+}
+
+/* The earliest time a sleeping vCPU wants to run, or UINT64_MAX. */
+static uint64_t next_wake(const struct sched *s)
+{
+	uint64_t wake = UINT64_MAX;
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct vm *vm = &s->vms[i];
+
+		for (unsigned int c = 0; vm->state == VM_RUNNING && c < vm->nr_vcpus; c++)
+			if (vm->vcpus[c].state == VCPU_SLEEPING)
+				wake = MIN(wake, vm->vcpus[c].wake_tsc);
+	}
+	return wake;
+}
+
+/* Nothing to run before wake: halt until the host timer says so. */
+static void idle_until(uint64_t wake)
+{
+	timer_arm(wake, NULL);
+	while (rdtsc() < wake)
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+	timer_cancel();
+}
+
+void sched_run(struct vm *vms, size_t n, uint64_t slice_us, void (*on_end)(struct vm *vm))
+{
+	struct sched s = { vms, n, 0 };
+	uint64_t slice = ns_to_tsc(slice_us * 1000);
+	size_t running = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (vms[i].state == VM_READY) {
+			vms[i].state = VM_RUNNING;
+			log_info("hv: starting guest %s", vms[i].name);
+			running++;
+		}
+	}
+	while (running) {
+		uint64_t now = rdtsc(), wake;
+		struct vcpu *v = pick_next(&s, now);
+
+		if (!v) {
+			wake = next_wake(&s);
+			if (wake == UINT64_MAX)
+				panic("sched: %zu guests running, none runnable and none waking", running);
+			idle_until(wake);
+			continue;
+		}
+		vcpu_run_slice(v, slice);
+		if (vm_done(v->vm)) {
+			on_end(v->vm);
+			running--;
+		}
+	}
+}
