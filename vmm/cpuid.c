@@ -1,7 +1,7 @@
 /* CPUID as guests see it: the real CPU's answers, minus what the hypervisor
- * does not virtualize (VMX, SMX, MONITOR, x2APIC/APIC and TSC-deadline
- * until the virtual APIC exists, the PMU, features whose VMCS controls are
- * off), plus the hypervisor leaves and the TSC frequency in leaves
+ * does not virtualize (VMX, SMX, MONITOR, the PMU, features whose VMCS
+ * controls are off), plus the virtual local APIC (x2APIC, TSC-deadline),
+ * the hypervisor leaves and the TSC frequency in leaves
  * 0x15/0x16, which Linux trusts over its own calibration. */
 #include "arch/x86/cpu.h"
 #include "drivers/tsc.h"
@@ -49,13 +49,13 @@
 
 static void filter_features(struct cpuid_regs *r)
 {
-	r->ecx &= ~(uint32_t)(CPUID1_ECX_VMX | ECX_SMX | ECX_MONITOR | ECX_PDCM |
-			      CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE | ECX_OSXSAVE);
-	r->ecx |= CPUID1_ECX_HYPERVISOR;
+	r->ecx &= ~(uint32_t)(CPUID1_ECX_VMX | ECX_SMX | ECX_MONITOR | ECX_PDCM | ECX_OSXSAVE);
+	/* Every vCPU has a virtual local APIC with x2APIC and TSC-deadline. */
+	r->ecx |= CPUID1_ECX_HYPERVISOR | CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;
+	r->edx |= EDX_APIC;
 	/* OSXSAVE mirrors the guest's CR4, not ours. */
 	if (vmcs_guest_cr4() & CR4_OSXSAVE)
 		r->ecx |= ECX_OSXSAVE;
-	r->edx &= ~(uint32_t)EDX_APIC;
 }
 
 static void hypervisor_leaf(uint32_t leaf, struct cpuid_regs *r)

@@ -4,6 +4,7 @@
  * while the real register keeps what VMX needs (SDM Vol. 3C 26.3, 28.3). */
 #include "arch/x86/cpu.h"
 #include "vmm/exit.h"
+#include "vmm/irq.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
 #include "vmm/vmcs.h"
@@ -12,6 +13,7 @@
 #define CR0_LMSW_BITS (CR0_PE | CR0_MP | CR0_EM | CR0_TS)
 #define CR_UPPER_RESERVED 0xffffffff00000000ULL
 #define CR8_TPR_MASK 0xfULL
+#define CR8_TPR_SHIFT 4
 
 /* MOV to CR0: the checks a CPU makes before it faults (SDM Vol. 3A 2.5). */
 static bool guest_write_cr0(uint64_t value)
@@ -45,9 +47,11 @@ static bool mov_to_cr(struct vcpu *vcpu, unsigned int cr, uint64_t value)
 	case 4:
 		return guest_write_cr4(value);
 	case 8:
+		/* CR8 is TPR[7:4] of the vCPU's local APIC (SDM Vol. 3A 11.8.6). */
 		if (value & ~CR8_TPR_MASK)
 			return false;
-		vcpu->tpr = value;
+		vlapic_write(&vcpu->lapic, VLAPIC_REG_TPR, (uint32_t)value << CR8_TPR_SHIFT, rdtsc());
+		irq_mark_dirty(vcpu);
 		return true;
 	default:
 		return false;
@@ -56,7 +60,12 @@ static bool mov_to_cr(struct vcpu *vcpu, unsigned int cr, uint64_t value)
 
 static uint64_t mov_from_cr(struct vcpu *vcpu, unsigned int cr)
 {
-	return cr == 3 ? vmcs_read(GUEST_CR3) : vcpu->tpr;
+	uint32_t tpr = 0;
+
+	if (cr == 3)
+		return vmcs_read(GUEST_CR3);
+	vlapic_read(&vcpu->lapic, VLAPIC_REG_TPR, &tpr, rdtsc());
+	return tpr >> CR8_TPR_SHIFT;
 }
 
 void exit_cr_access(struct vcpu *vcpu, uint64_t qual)

@@ -5,20 +5,41 @@
 
 #include "arch/x86/cpu.h"
 #include "core/log.h"
+#include "vmm/irq.h"
+#include "vmm/mmio.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
 #include "vmm/vmx.h"
 #include "vmm/vmx_ops.h"
 
 
+/* HLT: the vCPU sleeps until its next virtual interrupt and costs nothing
+ * meanwhile (vmm/sched.c runs the others or halts the CPU). */
 static void exit_hlt(struct vcpu *vcpu, uint64_t qualification)
 {
 	(void)qualification;
-	/* Nothing can raise a virtual interrupt yet, so HLT never wakes. */
-	if (!(vmcs_read(GUEST_RFLAGS) & RFLAGS_IF))
+	if (!(vmcs_read(GUEST_RFLAGS) & RFLAGS_IF)) {
 		vm_stop(vcpu->vm, "halted with interrupts disabled");
-	else
-		vm_stop(vcpu->vm, "halted, and no virtual interrupt source can wake it");
+		return;
+	}
+	vcpu_skip_instruction(vcpu);
+	irq_mark_dirty(vcpu);
+	if (irq_pending(vcpu))
+		return;
+	if (vcpu->next_event == UINT64_MAX) {
+		vm_stop(vcpu->vm, "halted, and no virtual timer is armed to wake it");
+		return;
+	}
+	vcpu->state = VCPU_SLEEPING;
+	vcpu->wake_tsc = vcpu->next_event;
+	vcpu->work |= VCPU_WORK_YIELD;
+}
+
+/* The guest can take an interrupt now: irq_sync() injects it. */
+static void exit_interrupt_window(struct vcpu *vcpu, uint64_t qualification)
+{
+	(void)qualification;
+	irq_mark_dirty(vcpu);
 }
 
 static void exit_triple_fault(struct vcpu *vcpu, uint64_t qualification)
@@ -54,6 +75,11 @@ static void exit_rdpmc(struct vcpu *vcpu, uint64_t qualification)
 static void exit_ept_violation(struct vcpu *vcpu, uint64_t qualification)
 {
 	uint64_t gpa = vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS);
+
+	/* Outside RAM: a device's registers, or a wild access. */
+	irq_reinject_vectoring(vcpu);
+	if (mmio_emulate(vcpu, gpa))
+		return;
 	const char *access = qualification & EPT_QUAL_FETCH ? "instruction fetch" :
 			     qualification & EPT_QUAL_WRITE ? "write" : "read";
 
@@ -73,8 +99,8 @@ static void exit_ept_misconfig(struct vcpu *vcpu, uint64_t qualification)
  * for a moment and the host's own IDT takes it. */
 static void exit_external_interrupt(struct vcpu *vcpu, uint64_t qualification)
 {
-	(void)vcpu;
 	(void)qualification;
+	irq_reinject_vectoring(vcpu);
 	__asm__ volatile("sti; nop; cli" ::: "memory");
 }
 
@@ -84,7 +110,10 @@ static void exit_external_interrupt(struct vcpu *vcpu, uint64_t qualification)
 static void exit_preemption_timer(struct vcpu *vcpu, uint64_t qualification)
 {
 	(void)qualification;
-	vcpu->yield = true;
+	/* Either the slice is over or one of its virtual timers is due. */
+	if (rdtsc() >= vcpu->slice_end)
+		vcpu->work |= VCPU_WORK_YIELD;
+	irq_mark_dirty(vcpu);
 	if (vcpu->cpu_budget && vcpu->cpu_ticks + (rdtsc() - vcpu->slice_start) >= vcpu->cpu_budget) {
 		vcpu_crash_report(vcpu);
 		vm_stop(vcpu->vm, "used watchdog_ms=%u of CPU time", vcpu->vm->watchdog_ms);
@@ -99,6 +128,7 @@ static const struct exit_handler {
 } exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_EXTERNAL_INTERRUPT] = { exit_external_interrupt, false },
 	[EXIT_TRIPLE_FAULT] = { exit_triple_fault, false },
+	[EXIT_INTERRUPT_WINDOW] = { exit_interrupt_window, false },
 	[EXIT_CPUID] = { exit_cpuid, false },
 	[EXIT_HLT] = { exit_hlt, false },
 	[EXIT_INVD] = { exit_cache_flush, false },
@@ -178,9 +208,5 @@ bool vmx_handle_exit(struct guest_regs *regs)
 		vcpu_entry_failed(vcpu, reason);
 	else
 		exit_dispatch(vcpu, reason);
-	/* Without a saved preemption timer every entry would restart the
-	 * slice: a guest that exits often could keep the CPU forever. */
-	if (!vcpu->preempt_saved && rdtsc() >= vcpu->slice_end)
-		vcpu->yield = true;
-	return !vm_done(vcpu->vm) && !vcpu->yield;
+	return __builtin_expect(!vcpu->work, 1) || vcpu_exit_work(vcpu);
 }

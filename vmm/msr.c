@@ -8,6 +8,7 @@
 #include "arch/x86/msr.h"
 #include "lib/string.h"
 #include "vmm/exit.h"
+#include "vmm/lapic.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
 #include "vmm/vmx_ops.h"
@@ -20,7 +21,6 @@
 #define MSR_RANGE_SIZE 0x2000u
 
 #define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
-#define APIC_BASE_DEFAULT (0xfee00000ULL | APIC_BASE_BSP | APIC_BASE_ENABLE)
 
 static const uint32_t guest_owned[] = {
 	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
@@ -61,13 +61,10 @@ void exit_rdmsr(struct vcpu *vcpu, uint64_t qualification)
 {
 	uint32_t msr = (uint32_t)vcpu->regs.gpr[GPR_RCX];
 	uint64_t value;
+	bool fault;
 
 	(void)qualification;
-	switch (msr) {
-	case MSR_IA32_APIC_BASE:
-		value = APIC_BASE_DEFAULT;
-		break;
-	default:
+	if (!lapic_rdmsr(vcpu, msr, &value, &fault) || fault) {
 		refuse(vcpu, "RDMSR", msr);
 		return;
 	}
@@ -92,21 +89,13 @@ void exit_wrmsr(struct vcpu *vcpu, uint64_t qualification)
 {
 	uint32_t msr = (uint32_t)vcpu->regs.gpr[GPR_RCX];
 	uint64_t value = (vcpu->regs.gpr[GPR_RDX] << 32) | (uint32_t)vcpu->regs.gpr[GPR_RAX];
-	bool ok;
+	bool ok, fault;
 
 	(void)qualification;
-	switch (msr) {
-	case MSR_IA32_EFER:
+	if (msr == MSR_IA32_EFER)
 		ok = write_efer(value);
-		break;
-	case MSR_IA32_APIC_BASE:
-		/* The real APIC is the host's: only "no change" is accepted. */
-		ok = value == APIC_BASE_DEFAULT;
-		break;
-	default:
-		ok = false;
-		break;
-	}
+	else
+		ok = lapic_wrmsr(vcpu, msr, value, &fault) && !fault;
 	if (!ok) {
 		refuse(vcpu, "WRMSR", msr);
 		return;

@@ -55,6 +55,31 @@ static uint64_t next_wake(const struct sched *s)
 	return wake;
 }
 
+/* A slice ends early when another vCPU's virtual timer comes due, so its
+ * interrupt arrives on time whichever guest has the CPU. */
+#define MIN_SLICE_US 50
+
+static uint64_t slice_for(const struct sched *s, const struct vcpu *running, uint64_t slice,
+			  uint64_t now)
+{
+	uint64_t limit = UINT64_MAX, min = ns_to_tsc(MIN_SLICE_US * 1000);
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct vm *vm = &s->vms[i];
+
+		for (unsigned int c = 0; vm->state == VM_RUNNING && c < vm->nr_vcpus; c++) {
+			const struct vcpu *v = &vm->vcpus[c];
+
+			if (v != running)
+				limit = MIN(limit, v->state == VCPU_SLEEPING ? v->wake_tsc :
+										v->next_event);
+		}
+	}
+	if (limit <= now + min)
+		return min;
+	return MIN(slice, limit - now);
+}
+
 /* Nothing to run before wake: halt until the host timer says so. */
 static void idle_until(uint64_t wake)
 {
@@ -88,7 +113,7 @@ void sched_run(struct vm *vms, size_t n, uint64_t slice_us, void (*on_end)(struc
 			idle_until(wake);
 			continue;
 		}
-		vcpu_run_slice(v, slice);
+		vcpu_run_slice(v, slice_for(&s, v, slice, now));
 		if (vm_done(v->vm)) {
 			on_end(v->vm);
 			running--;

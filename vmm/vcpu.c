@@ -12,6 +12,7 @@
 #include "mm/layout.h"
 #include "mm/mm.h"
 #include "vmm/exit.h"
+#include "vmm/irq.h"
 #include "vmm/msr_policy.h"
 #include "vmm/vm.h"
 #include "vmm/vmcs.h"
@@ -203,6 +204,31 @@ static void start_guest_clock(struct vcpu *vcpu)
 	vcpu->started = true;
 }
 
+bool vcpu_exit_work(struct vcpu *vcpu)
+{
+	if ((vcpu->work & VCPU_WORK_SOFT_SLICE) && rdtsc() >= vcpu->slice_end)
+		vcpu->work |= VCPU_WORK_YIELD;
+	if (vcpu->work & (VCPU_WORK_STOP | VCPU_WORK_YIELD))
+		return false;
+	if (vcpu->work & VCPU_WORK_EVENTS)
+		vcpu_sync_events(vcpu);
+	return true;
+}
+
+void vcpu_sync_events(struct vcpu *vcpu)
+{
+	uint64_t now, until;
+
+	irq_sync(vcpu);
+	if (!vcpu->preempt_timer)
+		return;
+	/* Exit when the slice ends or this vCPU's next virtual timer is due,
+	 * whichever comes first: its interrupts arrive on time. */
+	now = rdtsc();
+	until = MIN(vcpu->slice_end, vcpu->next_event);
+	vmcs_set_slice(vcpu, until > now ? until - now : 0);
+}
+
 void vcpu_run_slice(struct vcpu *vcpu, uint64_t slice)
 {
 	struct percpu *cpu = this_cpu();
@@ -220,9 +246,13 @@ void vcpu_run_slice(struct vcpu *vcpu, uint64_t slice)
 		start_guest_clock(vcpu);
 	}
 	vcpu->state = VCPU_RUNNABLE;
-	vcpu->yield = false;
+	vcpu->work &= (uint8_t)~(VCPU_WORK_YIELD | VCPU_WORK_SOFT_SLICE);
+	/* Without a saved preemption timer every entry would restart the
+	 * slice: a guest that exits often could keep the CPU forever. */
+	if (!vcpu->preempt_saved)
+		vcpu->work |= VCPU_WORK_SOFT_SLICE;
 	vcpu->slice_end = rdtsc() + slice;
-	vmcs_set_slice(vcpu, slice);
+	vcpu_sync_events(vcpu);
 	vcpu_load(vcpu);
 	log_first_entry();
 	vcpu->cpu_budget = ns_to_tsc(vcpu->vm->watchdog_ms * 1000000ull);

@@ -6,6 +6,7 @@
 #include "lib/string.h"
 #include "mm/layout.h"
 #include "mm/mm.h"
+#include "vmm/irq.h"
 #include "vmm/loader.h"
 #include "vmm/vmcs.h"
 #include "vmm/vmx_caps.h"
@@ -58,12 +59,20 @@ void vm_refuse(struct vm *vm, const char *fmt, ...)
 	log_error("guest %s %s", vm->name, vm->stop_reason);
 }
 
+/* Its vCPUs leave the CPU at their next exit. */
+static void mark_ended(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i].work |= VCPU_WORK_STOP;
+}
+
 void vm_stop(struct vm *vm, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (vm_done(vm))
 		return;
+	mark_ended(vm);
 	va_start(ap, fmt);
 	set_reason(vm, "", fmt, ap);
 	va_end(ap);
@@ -75,6 +84,7 @@ void vm_exit(struct vm *vm, uint32_t status)
 {
 	if (vm_done(vm))
 		return;
+	mark_ended(vm);
 	vm->state = VM_EXITED;
 	vm->exit_status = status;
 }
@@ -145,6 +155,8 @@ void vm_create(struct vm *vm, const struct boot_module *mod, const struct boot_i
 	vm->nr_vcpus = 1;
 	if (!vcpu_create(vm, &vm->vcpus[0]))
 		return;
+	irq_devices_init(vm);
+	vuart_init(vm);
 	vm->vcpus[0].regs.gpr[GPR_RAX] = st.rax;
 	vm->vcpus[0].regs.gpr[GPR_RBX] = st.rbx;
 	vm->vcpus[0].regs.gpr[GPR_RDX] = st.rdx;

@@ -34,6 +34,8 @@ static const struct {
 	{ VMCS_PROC_BASED_CTLS, PROC_MWAIT_EXITING, "MWAIT exiting" },
 	{ VMCS_PROC_BASED_CTLS, PROC_MONITOR_EXITING, "MONITOR exiting" },
 	{ VMCS_PROC_BASED_CTLS, PROC_RDPMC_EXITING, "RDPMC exiting" },
+	{ VMCS_PROC_BASED_CTLS, PROC_CR8_LOAD_EXITING, "CR8-load exiting" },
+	{ VMCS_PROC_BASED_CTLS, PROC_CR8_STORE_EXITING, "CR8-store exiting" },
 	{ VMCS_PROC_BASED_CTLS, PROC_ACTIVATE_SECONDARY, "secondary controls" },
 	{ VMCS_PROC_BASED_CTLS2, PROC2_ENABLE_EPT, "EPT" },
 	{ VMCS_PROC_BASED_CTLS2, PROC2_UNRESTRICTED_GUEST, "unrestricted guest" },
@@ -211,6 +213,8 @@ static bool setup_execution_controls(struct vcpu *vcpu, char *why, size_t why_le
 		"processor-based", VMCS_PROC_BASED_CTLS, m->procbased,
 		PROC_HLT_EXITING | PROC_UNCONDITIONAL_IO_EXITING | PROC_USE_MSR_BITMAPS |
 			PROC_USE_TSC_OFFSETTING |
+			/* without a TPR shadow, CR8 would be the real APIC's TPR */
+			PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
 			PROC_MWAIT_EXITING | PROC_MONITOR_EXITING | PROC_RDPMC_EXITING |
 			PROC_ACTIVATE_SECONDARY,
 		0,
@@ -227,6 +231,7 @@ static bool setup_execution_controls(struct vcpu *vcpu, char *why, size_t why_le
 	    !write_control(&proc2, &proc2_v, why, why_len))
 		return false;
 	vcpu->preempt_timer = pin_v & PIN_PREEMPTION_TIMER;
+	vcpu->proc_ctls = proc_v;
 	if (proc2_v & PROC2_ENABLE_VPID)
 		vmcs_write(VMCS_VPID, vcpu->vpid);
 	else

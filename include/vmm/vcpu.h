@@ -4,6 +4,7 @@
 #define VMM_VCPU_H
 
 #include "arch/x86/fpu.h"
+#include "vmm/vlapic.h"
 #include "compiler.h"
 #include "vmm/vmcs_fields.h"
 #include "vmm/vmx_ops.h"
@@ -45,6 +46,13 @@ enum vcpu_state {
 
 #define DEBUG_REGS 4 /* DR0-DR3 */
 
+/* Work for the exit path after the handler: one byte tested on every exit,
+ * so the common case (just resume) costs one compare. */
+#define VCPU_WORK_EVENTS 0x1     /* irq_sync() before the next entry */
+#define VCPU_WORK_YIELD 0x2      /* leave the CPU: slice over, or asleep */
+#define VCPU_WORK_STOP 0x4       /* the guest has ended */
+#define VCPU_WORK_SOFT_SLICE 0x8 /* no saved preemption timer: watch the TSC */
+
 struct vcpu {
 	struct guest_regs regs; /* first: vmx_entry.S is handed a pointer to it */
 	struct vm *vm;
@@ -52,7 +60,7 @@ struct vcpu {
 	uint16_t vpid;
 	enum vcpu_state state;
 	bool launched;
-	bool yield; /* leave the CPU after this exit: slice over, or asleep */
+	uint8_t work; /* VCPU_WORK_*: what the exit path must do beyond resuming */
 	bool preempt_timer;    /* the VMX-preemption timer ends its slices */
 	bool preempt_saved;    /* ...and keeps counting down across exits */
 	uint64_t wake_tsc;
@@ -66,12 +74,15 @@ struct vcpu {
 	uint64_t cr2;
 	uint64_t dr[DEBUG_REGS], dr6;
 	struct fpu_state fpu;
-	uint64_t tpr; /* CR8, when CR8 accesses exit */
 	uint64_t xcr0;
 	uint64_t msrs[GMSR_COUNT];
 	uint64_t slice_start; /* TSC when the current slice began */
 	uint64_t cpu_ticks;   /* TSC ticks spent on the CPU in earlier slices */
 	uint64_t cpu_budget;  /* watchdog_ms= in TSC ticks; 0: none */
+	struct vlapic lapic;
+	uint64_t next_event;   /* host TSC of its devices' next timer event */
+	uint32_t proc_ctls;    /* VMCS_PROC_BASED_CTLS as written */
+	uint64_t interrupts;   /* virtual interrupts injected */
 	uint64_t exits;
 	uint64_t exit_counts[EXIT_REASON_COUNT];
 	struct exit_record history[EXIT_HISTORY];
@@ -91,20 +102,30 @@ void vcpu_run_slice(struct vcpu *vcpu, uint64_t slice);
 uint64_t vcpu_gpr(const struct vcpu *vcpu, enum gpr reg);
 void vcpu_set_gpr(struct vcpu *vcpu, enum gpr reg, uint64_t value);
 
-/* Move past the instruction that exited; completing it also ends the STI
- * or MOV SS shadow it was in (SDM Vol. 3C 25.4.2). Inline: every emulated
- * instruction pays for it. */
-static inline void vcpu_skip_instruction(struct vcpu *vcpu)
+/* Move past the instruction that exited (or one we emulated, len bytes);
+ * completing it also ends the STI or MOV SS shadow it was in (SDM Vol. 3C
+ * 25.4.2). Inline: every emulated instruction pays for it. */
+static inline void vcpu_advance_rip(struct vcpu *vcpu, uint64_t len)
 {
 	uint64_t intr = vmcs_read(GUEST_INTERRUPTIBILITY);
 
 	(void)vcpu;
-	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + vmcs_read(VMCS_EXIT_INSTRUCTION_LEN));
+	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + len);
 	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
 		vmcs_write(GUEST_INTERRUPTIBILITY,
 			   intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
 }
+
+static inline void vcpu_skip_instruction(struct vcpu *vcpu)
+{
+	vcpu_advance_rip(vcpu, vmcs_read(VMCS_EXIT_INSTRUCTION_LEN));
+}
 void vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error);
+/* Deliver due virtual interrupts and arm the VMX-preemption timer for the
+ * end of the slice or the next virtual timer event, whichever is first. */
+void vcpu_sync_events(struct vcpu *vcpu);
+/* The slow part of the exit path, when vcpu->work is set: true to resume. */
+bool vcpu_exit_work(struct vcpu *vcpu);
 /* A VM exit that reports a failed VM entry (exit reason bit 31): stop the
  * guest, naming the cause, and for invalid guest state the broken field. */
 void vcpu_entry_failed(struct vcpu *vcpu, uint32_t reason);

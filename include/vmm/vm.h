@@ -7,6 +7,8 @@
 #include "vmm/ept.h"
 #include "vmm/guest_config.h"
 #include "vmm/vcpu.h"
+#include "vmm/vpic.h"
+#include "vmm/vpit.h"
 #include "vmm/vuart.h"
 
 #define VM_MAX_VCPUS 1
@@ -35,7 +37,9 @@ struct vm {
 	struct ept ept;
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	unsigned int nr_vcpus;
-	struct vuart uart;
+	struct vpic pic;
+	struct vpit pit;
+	struct vuart com1;
 	uint8_t *ports_logged; /* one bit per port: "not emulated" said once */
 	uint64_t memcheck_hash; /* of its RAM when it ended (memcheck) */
 	unsigned int watchdog_ms; /* stop it after this much CPU time; 0: never */

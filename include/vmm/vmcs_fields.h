@@ -245,6 +245,10 @@ enum vm_instruction_error {
  * 25.8.3, 25.9.2) */
 #define INTR_INFO_VECTOR_MASK 0xffu
 #define INTR_INFO_TYPE_SHIFT 8
+#define INTR_INFO_TYPE_MASK 0x7u
+/* What VM-entry interruption information may hold: bits 30:12 are reserved
+ * (IDT-vectoring information leaves bit 12 undefined). */
+#define INTR_INFO_ENTRY_MASK (INTR_INFO_VALID | 0xfffu)
 #define INTR_TYPE_EXTERNAL 0u
 #define INTR_TYPE_NMI 2u
 #define INTR_TYPE_HW_EXCEPTION 3u

@@ -27,7 +27,6 @@
 #define PENDING_DBG_ENABLED_BP BIT(12)
 #define PENDING_DBG_BS BIT(14)
 #define PENDING_DBG_RTM BIT(16)
-#define INTR_INFO_TYPE_MASK 0x7u
 #define INTR_TYPE_OTHER_EVENT 7u
 
 /* IA32_VMX_MISC: the activity states VM entry accepts (SDM Vol. 3D A.6) */
