@@ -4,6 +4,7 @@
 #include "arch/x86/io.h"
 
 #define UART_THR 0 /* transmit holding (DLAB=0) */
+#define UART_RBR 0 /* receive buffer (DLAB=0) */
 #define UART_DLL 0 /* divisor latch low (DLAB=1) */
 #define UART_IER 1
 #define UART_DLM 1
@@ -17,6 +18,7 @@
 #define LCR_DLAB 0x80
 #define FCR_ENABLE_CLEAR 0x07 /* enable FIFOs, clear RX and TX */
 #define MCR_DTR_RTS_OUT2 0x0b
+#define LSR_DR 0x01
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
 
@@ -75,6 +77,14 @@ void serial_write(const char *s, size_t len)
 			put_byte('\r');
 		put_byte(s[i]);
 	}
+}
+
+bool serial_read_byte(uint8_t *byte)
+{
+	if (!port || !(inb(port + UART_LSR) & LSR_DR))
+		return false;
+	*byte = inb(port + UART_RBR);
+	return true;
 }
 
 void serial_drain(void)

@@ -8,6 +8,7 @@
 #include "vmm/irq.h"
 #include "vmm/mmio.h"
 #include "vmm/vcpu.h"
+#include "vmm/vuart.h"
 #include "vmm/vm.h"
 #include "vmm/vmx.h"
 #include "vmm/vmx_ops.h"
@@ -26,8 +27,9 @@ static void exit_hlt(struct vcpu *vcpu, uint64_t qualification)
 	irq_mark_dirty(vcpu);
 	if (irq_pending(vcpu))
 		return;
-	if (vcpu->next_event == UINT64_MAX) {
-		vm_stop(vcpu->vm, "halted, and no virtual timer is armed to wake it");
+	if (vcpu->next_event == UINT64_MAX && !vuart_rx_interrupts(vcpu->vm)) {
+		vm_stop(vcpu->vm, "halted, with no virtual timer armed and no UART input enabled "
+				  "to wake it");
 		return;
 	}
 	vcpu->state = VCPU_SLEEPING;

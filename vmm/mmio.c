@@ -79,12 +79,17 @@ bool mmio_emulate(struct vcpu *vcpu, uint64_t gpa)
 	if (!dev)
 		return false;
 	n = fetch_instruction(vcpu, bytes);
-	err = x86_decode(bytes, n, code_mode(), &insn);
+	err = n ? x86_decode(bytes, n, code_mode(), &insn) : X86_ERR_TRUNCATED;
 	if (err) {
 		vcpu_crash_report(vcpu);
-		vm_stop(vcpu->vm, "%s access at GPA 0x%lx by an instruction hv cannot decode "
-				  "(%02x %02x %02x %02x, error %d)",
-			dev->name, gpa, bytes[0], bytes[1], bytes[2], bytes[3], err);
+		if (!n)
+			vm_stop(vcpu->vm, "%s access at GPA 0x%lx from RIP 0x%lx, which hv cannot "
+					  "read through the guest's page tables",
+				dev->name, gpa, vmcs_read(GUEST_RIP));
+		else
+			vm_stop(vcpu->vm, "%s access at GPA 0x%lx by an instruction hv cannot "
+					  "decode (first byte 0x%02x of %zu, error %d)",
+				dev->name, gpa, bytes[0], n, err);
 		return true;
 	}
 	if (insn.is_write) {

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "drivers/timer.h"
 #include "drivers/tsc.h"
+#include "vmm/console.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
 
@@ -80,9 +81,16 @@ static uint64_t slice_for(const struct sched *s, const struct vcpu *running, uin
 	return MIN(slice, limit - now);
 }
 
-/* Nothing to run before wake: halt until the host timer says so. */
+/* Nothing to run before wake: halt until the host timer says so, but look
+ * at the console's input every CONSOLE_POLL_MS (a guest may sleep waiting
+ * for a key). */
+#define CONSOLE_POLL_MS 10
+
 static void idle_until(uint64_t wake)
 {
+	uint64_t poll = rdtsc() + ns_to_tsc(CONSOLE_POLL_MS * 1000000ull);
+
+	wake = MIN(wake, poll);
 	timer_arm(wake, NULL);
 	while (rdtsc() < wake)
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
@@ -102,15 +110,15 @@ void sched_run(struct vm *vms, size_t n, uint64_t slice_us, void (*on_end)(struc
 			running++;
 		}
 	}
+	console_input_init(vms, n);
 	while (running) {
-		uint64_t now = rdtsc(), wake;
-		struct vcpu *v = pick_next(&s, now);
+		uint64_t now = rdtsc();
+		struct vcpu *v;
 
+		console_input_poll();
+		v = pick_next(&s, now);
 		if (!v) {
-			wake = next_wake(&s);
-			if (wake == UINT64_MAX)
-				panic("sched: %zu guests running, none runnable and none waking", running);
-			idle_until(wake);
+			idle_until(next_wake(&s));
 			continue;
 		}
 		vcpu_run_slice(v, slice_for(&s, v, slice, now));

@@ -312,6 +312,11 @@ bool uart16550_irq(const struct uart16550 *u)
 	return (u->mcr & MCR_OUT2) && pending_interrupt(u) != IIR_NONE;
 }
 
+bool uart16550_rx_irq_enabled(const struct uart16550 *u)
+{
+	return (u->mcr & MCR_OUT2) && (u->ier & IER_ERBFI);
+}
+
 bool uart16550_receive(struct uart16550 *u, uint8_t byte)
 {
 	/* In loopback the receiver input is disconnected from the outside. */

@@ -83,6 +83,11 @@ static const struct io_device vuart_device = {
 	"COM1", COM1_BASE, COM1_BASE + UART16550_NR_REGS - 1, vuart_read, vuart_write,
 };
 
+bool vuart_rx_interrupts(const struct vm *vm)
+{
+	return uart16550_rx_irq_enabled(&vm->com1.uart);
+}
+
 void vuart_init(struct vm *vm)
 {
 	uart16550_init(&vm->com1.uart);

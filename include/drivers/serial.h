@@ -8,6 +8,8 @@
  * silent) when no UART answers at that port. */
 bool serial_init(unsigned int com);
 void serial_write(const char *s, size_t len);
+/* A byte received on the console, if one is waiting (polled). */
+bool serial_read_byte(uint8_t *byte);
 /* Wait until the transmitter is empty (LSR.TEMT), so no byte is lost when the
  * machine stops right after. */
 void serial_drain(void);

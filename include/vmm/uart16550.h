@@ -65,6 +65,8 @@ bool uart16550_irq(const struct uart16550 *u);
  * (LSR OE is set; in FIFO mode the new byte is lost, in 16450 mode it
  * overwrites the unread one, datasheet LSR bit 1). */
 bool uart16550_receive(struct uart16550 *u, uint8_t byte);
+/* Would received data raise the IRQ line (ERBFI and OUT2 set)? */
+bool uart16550_rx_irq_enabled(const struct uart16550 *u);
 /* Would uart16550_receive() take a byte now without losing one? */
 bool uart16550_rx_ready(const struct uart16550 *u);
 

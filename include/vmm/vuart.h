@@ -22,5 +22,7 @@ void vuart_output(struct vm *vm, const char *data, size_t len);
 /* Print what is left of a partial line (when the guest ends). */
 void vuart_flush(struct vm *vm);
 void vuart_register(void);
+/* Would received input interrupt the guest (IER.ERBFI and MCR.OUT2 set)? */
+bool vuart_rx_interrupts(const struct vm *vm);
 
 #endif

@@ -25,6 +25,9 @@
 #   QEMU_CPU       QEMU -cpu value for qemu-bios/qemu-ovmf (default max)
 #   QEMU_ARGS      array of extra QEMU arguments
 #   ELF            the hypervisor image to boot (default $HV_ELF)
+#   INPUT          bochs only: array of pairs REGEX BYTES: when a serial line
+#                  matches REGEX, type BYTES (printf %b escapes, e.g. '\001')
+#                  into the console; pairs are used in order
 # Environment: HV_ELF (default build/hv.elf), BOOT_TEST_DIR (default
 # build/test), BOOT_TEST_JOBS (default 2), STOP_GRACE (seconds an emulator
 # may keep running after the machine-stop line, default 10).
@@ -65,14 +68,50 @@ STOP_GRACE=${STOP_GRACE:-10}
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
+# A key at a time, as a person types: a guest (and hv, which polls the real
+# UART between time slices) needs a moment per key.
+type_slowly() {
+	local bytes c
+	bytes=$(printf '%b' "$1"; printf x)
+	bytes=${bytes%x}
+	while [ -n "$bytes" ]; do
+		c=${bytes:0:1}
+		bytes=${bytes:1}
+		printf '%s' "$c"
+		sleep 0.05
+	done
+}
+
+# type_input PORT LOG REGEX BYTES...: be the console of a Bochs serving COM1
+# on loopback PORT: append what it prints to LOG, and type BYTES once a line
+# matches REGEX, pair after pair. Ends when Bochs closes the connection.
+type_input() {
+	local port=$1 log=$2 line clean i=0
+	shift 2
+	local -a input=("$@")
+	for _ in $(seq 100); do
+		exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null && break
+		sleep 0.1
+	done
+	while IFS= read -r -u 3 line || [ -n "$line" ]; do
+		printf '%s\n' "$line" >>"$log"
+		clean=$(printf '%s\n' "$line" | hv_clean_serial)
+		if [ "$i" -lt ${#input[@]} ] && [[ $clean =~ ${input[i]} ]]; then
+			type_slowly "${input[i + 1]}" >&3
+			printf 'after /%s/ typed %q\n' "${input[i]}" "${input[i + 1]}" >>"$log.typed"
+			i=$((i + 2))
+		fi
+	done 2>/dev/null
+}
+
 # run_case INDEX CASEFILE: runs in a background subshell; writes the verdict
 # to $rdir/INDEX: line 1 PASS|FAIL|SKIP, line 2 name, line 3 seconds,
 # line 4 reason, line 5 log directory.
 run_case() {
 	local idx=$1 casefile=$2
 	local NAME EMU CPU_MODEL CMDLINE TIMEOUT EXPECT_STATUS STOP_ON ALLOW_DUMP MEMORY
-	local BOCHS_IPS BOCHSRC_EXTRA QEMU_CPU ELF
-	local -a MODULES=() EXPECT=() REJECT=() QEMU_ARGS=()
+	local BOCHS_IPS BOCHSRC_EXTRA QEMU_CPU ELF serial_spec port=""
+	local -a MODULES=() EXPECT=() REJECT=() QEMU_ARGS=() INPUT=()
 	local t0 reason="" dir=""
 	t0=$(now)
 
@@ -126,7 +165,14 @@ run_case() {
 	# shellcheck disable=SC2054 # commas belong to QEMU option values
 	case $EMU in
 	bochs)
-		hv_write_bochsrc "$dir/bochsrc" hv.iso "$CPU_MODEL" "mode=file, dev=serial.log" \
+		serial_spec="mode=file, dev=serial.log"
+		if [ ${#INPUT[@]} -gt 0 ]; then
+			# Typing needs a two-way line: Bochs serves COM1 on a loopback
+			# port and type_input (below) is its client.
+			port=$((20000 + (RANDOM % 20000)))
+			serial_spec="mode=socket-server, dev=127.0.0.1:$port"
+		fi
+		hv_write_bochsrc "$dir/bochsrc" hv.iso "$CPU_MODEL" "$serial_spec" \
 			bochs.log "$MEMORY" "$BOCHS_IPS" "$BOCHSRC_EXTRA"
 		printf 'continue\nquit\n' >"$dir/bochs.rc"
 		cmd=(bochs-bin -q -f bochsrc -rc bochs.rc)
@@ -169,6 +215,7 @@ run_case() {
 	t_emu=$(now)
 	echo "$emu" >"$dir/emulator.pid"
 	trap 'kill -HUP "$emu" 2>/dev/null; wait "$emu" 2>/dev/null; exit 1' TERM INT
+	[ -n "$port" ] && type_input "$port" "$dir/serial.log" "${INPUT[@]}" 2>/dev/null &
 
 	local stopped="" stop_seen="" rc=0
 	while kill -0 "$emu" 2>/dev/null; do

@@ -604,3 +604,17 @@ TEST(uart16550_linux_startup_tests)
 	wr(&u, THR, 0xff);
 	CHECK(uart16550_irq(&u));
 }
+
+TEST(uart16550_rx_irq_enabled_needs_erbfi_and_out2)
+{
+	struct uart16550 u;
+
+	uart16550_init(&u);
+	CHECK(!uart16550_rx_irq_enabled(&u));
+	uart16550_write(&u, UART16550_IER, 0x01);
+	CHECK(!uart16550_rx_irq_enabled(&u));
+	uart16550_write(&u, UART16550_MCR, 0x08);
+	CHECK(uart16550_rx_irq_enabled(&u));
+	uart16550_write(&u, UART16550_IER, 0x02);
+	CHECK(!uart16550_rx_irq_enabled(&u));
+}
