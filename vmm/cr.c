@@ -3,11 +3,13 @@
  * them exits here. The guest reads back what it wrote (the read shadow),
  * while the real register keeps what VMX needs (SDM Vol. 3C 26.3, 28.3). */
 #include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
 #include "vmm/exit.h"
 #include "vmm/irq.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
 #include "vmm/vmcs.h"
+#include "vmm/vmx_defs.h"
 #include "vmm/vmx_ops.h"
 
 #define CR0_LMSW_BITS (CR0_PE | CR0_MP | CR0_EM | CR0_TS)
@@ -15,12 +17,33 @@
 #define CR8_TPR_MASK 0xfULL
 #define CR8_TPR_SHIFT 4
 
+/* A CR0 write that exits and toggles PG with EFER.LME set enters or leaves
+ * IA-32e mode: do what the CPU would, EFER.LMA and the entry control that
+ * mirrors it (SDM Vol. 3A 10.8.5, Vol. 3C 25.8.1). */
+static void follow_long_mode(uint64_t old_cr0, uint64_t new_cr0)
+{
+	uint64_t efer = vmcs_read(GUEST_IA32_EFER), entry = vmcs_read(VMCS_ENTRY_CTLS);
+
+	if (!(efer & EFER_LME) || !((old_cr0 ^ new_cr0) & CR0_PG))
+		return;
+	if (new_cr0 & CR0_PG) {
+		efer |= EFER_LMA;
+		entry |= ENTRY_CTL_IA32E_MODE;
+	} else {
+		efer &= ~EFER_LMA;
+		entry &= ~(uint64_t)ENTRY_CTL_IA32E_MODE;
+	}
+	vmcs_write(GUEST_IA32_EFER, efer);
+	vmcs_write(VMCS_ENTRY_CTLS, entry);
+}
+
 /* MOV to CR0: the checks a CPU makes before it faults (SDM Vol. 3A 2.5). */
 static bool guest_write_cr0(uint64_t value)
 {
 	if ((value & CR_UPPER_RESERVED) || ((value & CR0_PG) && !(value & CR0_PE)) ||
 	    ((value & CR0_NW) && !(value & CR0_CD)))
 		return false;
+	follow_long_mode(vmcs_guest_cr0(), value);
 	vmcs_write(VMCS_CR0_READ_SHADOW, value);
 	vmcs_write(GUEST_CR0, vmcs_cr0_real(value));
 	return true;
