@@ -62,10 +62,41 @@ bool serial_init(unsigned int com)
 	return true;
 }
 
-static void put_byte(char c)
+/* Output goes through a ring buffer that serial_pump() feeds to the UART
+ * a FIFO-load at a time when the transmitter is empty: at 115200 baud a
+ * line takes milliseconds, and guests must not stall while it goes out. */
+#define TX_BUFFER_SIZE 65536
+#define TX_FIFO_DEPTH 16
+
+static char tx_buf[TX_BUFFER_SIZE];
+static size_t tx_head, tx_count; /* oldest byte, bytes waiting */
+
+void serial_pump(void)
 {
-	wait_lsr(LSR_THRE);
-	outb(port + UART_THR, (uint8_t)c);
+	if (!port || !tx_count || !(inb(port + UART_LSR) & LSR_THRE))
+		return;
+	/* THRE with FIFOs on: the whole transmit FIFO is free. */
+	for (unsigned int i = 0; i < TX_FIFO_DEPTH && tx_count; i++) {
+		outb(port + UART_THR, (uint8_t)tx_buf[tx_head]);
+		tx_head = (tx_head + 1) % TX_BUFFER_SIZE;
+		tx_count--;
+	}
+}
+
+bool serial_busy(void)
+{
+	return tx_count != 0;
+}
+
+static void queue_byte(char c)
+{
+	/* Full: wait for room rather than lose output. */
+	while (tx_count == TX_BUFFER_SIZE) {
+		wait_lsr(LSR_THRE);
+		serial_pump();
+	}
+	tx_buf[(tx_head + tx_count) % TX_BUFFER_SIZE] = c;
+	tx_count++;
 }
 
 void serial_write(const char *s, size_t len)
@@ -74,9 +105,10 @@ void serial_write(const char *s, size_t len)
 		return;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\n')
-			put_byte('\r');
-		put_byte(s[i]);
+			queue_byte('\r');
+		queue_byte(s[i]);
 	}
+	serial_pump();
 }
 
 bool serial_read_byte(uint8_t *byte)
@@ -89,6 +121,11 @@ bool serial_read_byte(uint8_t *byte)
 
 void serial_drain(void)
 {
-	if (port)
-		wait_lsr(LSR_THRE | LSR_TEMT);
+	if (!port)
+		return;
+	while (tx_count) {
+		wait_lsr(LSR_THRE);
+		serial_pump();
+	}
+	wait_lsr(LSR_THRE | LSR_TEMT);
 }

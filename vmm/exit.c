@@ -78,10 +78,13 @@ static void exit_ept_violation(struct vcpu *vcpu, uint64_t qualification)
 {
 	uint64_t gpa = vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS);
 
-	/* Outside RAM: a device's registers, or a wild access. */
-	irq_reinject_vectoring(vcpu);
-	if (mmio_emulate(vcpu, gpa))
+	/* Outside RAM: a device's registers, or a wild access. An access made
+	 * by event delivery itself (an IDT or stack on a device page) is no
+	 * instruction hv could emulate. */
+	if (mmio_claims(gpa) && !(vmcs_read(VMCS_IDT_VECTORING_INFO) & INTR_INFO_VALID)) {
+		mmio_emulate(vcpu, gpa);
 		return;
+	}
 	const char *access = qualification & EPT_QUAL_FETCH ? "instruction fetch" :
 			     qualification & EPT_QUAL_WRITE ? "write" : "read";
 

@@ -25,6 +25,7 @@ void irq_devices_init(struct vm *vm)
 
 		vlapic_init(l, i, tsc_hz(), tsc_hz() / APIC_TIMER_HZ_DIVISOR, true);
 		vlapic_virtual_wire(l);
+		vm->vcpus[i].next_event = UINT64_MAX;
 	}
 }
 

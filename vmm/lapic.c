@@ -49,6 +49,7 @@ bool lapic_rdmsr(struct vcpu *vcpu, uint32_t msr, uint64_t *value, bool *fault)
 	if (msr == MSR_IA32_APIC_BASE) {
 		*value = vlapic_apic_base(&vcpu->lapic);
 	} else if (msr == MSR_IA32_TSC_DEADLINE) {
+		vlapic_update(&vcpu->lapic, rdtsc());
 		deadline = vlapic_read_tsc_deadline(&vcpu->lapic);
 		*value = deadline ? deadline + vcpu->tsc_offset : 0;
 	} else if (msr >= VLAPIC_MSR_FIRST && msr <= VLAPIC_MSR_LAST) {

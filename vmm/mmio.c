@@ -33,6 +33,11 @@ static const struct mmio_device *device_at(uint64_t gpa)
 	return NULL;
 }
 
+bool mmio_claims(uint64_t gpa)
+{
+	return device_at(gpa) != NULL;
+}
+
 static bool read_guest_ram(void *ctx, uint64_t gpa, void *buf, size_t len)
 {
 	const void *src = vm_gpa_to_hva(ctx, gpa, len);

@@ -6,6 +6,7 @@
 
 #include "arch/x86/cpu.h"
 #include "core/log.h"
+#include "drivers/serial.h"
 #include "drivers/timer.h"
 #include "drivers/tsc.h"
 #include "vmm/console.h"
@@ -24,8 +25,32 @@ static bool vcpu_can_run(const struct vcpu *v, uint64_t now)
 				   (v->state == VCPU_SLEEPING && v->wake_tsc <= now));
 }
 
+/* A vCPU whose virtual timer is due (asleep or waiting its turn) goes
+ * first, so its interrupt is late by at most one minimum slice. */
+static struct vcpu *pick_due(struct sched *s, uint64_t now)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct vm *vm = &s->vms[(s->next + i) % s->n];
+
+		for (unsigned int c = 0; vm->state == VM_RUNNING && c < vm->nr_vcpus; c++) {
+			struct vcpu *v = &vm->vcpus[c];
+			uint64_t due = v->state == VCPU_SLEEPING ? v->wake_tsc : v->next_event;
+
+			/* The round-robin position stays: the others keep
+			 * their turn. */
+			if (due <= now && vcpu_can_run(v, now))
+				return v;
+		}
+	}
+	return NULL;
+}
+
 static struct vcpu *pick_next(struct sched *s, uint64_t now)
 {
+	struct vcpu *due = pick_due(s, now);
+
+	if (due)
+		return due;
 	for (size_t i = 0; i < s->n; i++) {
 		struct vm *vm = &s->vms[(s->next + i) % s->n];
 
@@ -57,8 +82,11 @@ static uint64_t next_wake(const struct sched *s)
 }
 
 /* A slice ends early when another vCPU's virtual timer comes due, so its
- * interrupt arrives on time whichever guest has the CPU. */
-#define MIN_SLICE_US 50
+ * interrupt arrives on time whichever guest has the CPU; but never before
+ * the guest can make progress (under Bochs a switch costs ~1,200
+ * instructions, and a timer of 200 ticks expires before the first guest
+ * instruction). */
+#define MIN_SLICE_US 500
 
 static uint64_t slice_for(const struct sched *s, const struct vcpu *running, uint64_t slice,
 			  uint64_t now)
@@ -85,15 +113,19 @@ static uint64_t slice_for(const struct sched *s, const struct vcpu *running, uin
  * at the console's input every CONSOLE_POLL_MS (a guest may sleep waiting
  * for a key). */
 #define CONSOLE_POLL_MS 10
+#define CONSOLE_DRAIN_US 1000 /* a FIFO-load of output takes ~1.4 ms */
 
 static void idle_until(uint64_t wake)
 {
-	uint64_t poll = rdtsc() + ns_to_tsc(CONSOLE_POLL_MS * 1000000ull);
+	uint64_t poll = rdtsc() + (serial_busy() ? ns_to_tsc(CONSOLE_DRAIN_US * 1000ull) :
+						    ns_to_tsc(CONSOLE_POLL_MS * 1000000ull));
 
 	wake = MIN(wake, poll);
 	timer_arm(wake, NULL);
-	while (rdtsc() < wake)
+	while (rdtsc() < wake) {
+		serial_pump();
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
+	}
 	timer_cancel();
 }
 
@@ -115,6 +147,7 @@ void sched_run(struct vm *vms, size_t n, uint64_t slice_us, void (*on_end)(struc
 		uint64_t now = rdtsc();
 		struct vcpu *v;
 
+		serial_pump();
 		console_input_poll();
 		v = pick_next(&s, now);
 		if (!v) {

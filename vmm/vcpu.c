@@ -15,6 +15,7 @@
 #include "vmm/irq.h"
 #include "vmm/msr_policy.h"
 #include "vmm/vm.h"
+#include "vmm/vuart.h"
 #include "vmm/vmcs.h"
 #include "vmm/vmx.h"
 #include "vmm/vmx_caps.h"
@@ -244,6 +245,14 @@ void vcpu_run_slice(struct vcpu *vcpu, uint64_t slice)
 	if (!vcpu->started) {
 		flush_guest_tlb(vcpu);
 		start_guest_clock(vcpu);
+	}
+	/* A timer that woke it may raise nothing (masked, or held off by
+	 * TPR): then HLT goes on. */
+	if (vcpu->state == VCPU_SLEEPING && !irq_pending(vcpu)) {
+		vcpu->wake_tsc = vcpu->next_event;
+		if (vcpu->wake_tsc == UINT64_MAX && !vuart_rx_interrupts(vcpu->vm))
+			vm_stop(vcpu->vm, "halted, and nothing left that can wake it");
+		return;
 	}
 	vcpu->state = VCPU_RUNNABLE;
 	vcpu->work &= (uint8_t)~(VCPU_WORK_YIELD | VCPU_WORK_SOFT_SLICE);

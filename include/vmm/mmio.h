@@ -18,6 +18,8 @@ struct mmio_device {
 };
 
 void mmio_register(const struct mmio_device *dev);
+/* Does a device claim gpa? */
+bool mmio_claims(uint64_t gpa);
 /* Emulate the access at gpa that just caused an EPT violation. Returns
  * false if no device claims gpa (the caller reports the violation). */
 bool mmio_emulate(struct vcpu *vcpu, uint64_t gpa);

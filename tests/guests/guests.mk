@@ -9,14 +9,21 @@ GUEST_OUT := $(BUILD)/guests
 
 # 64-bit ELF guests, one per source file tests/guests/NAME.c.
 GUEST_ELF64 := entry cpuid io msr cr xsetbv vmxinsn hypercall ept-own canary ept-wild triple halt spin echo bench
+# 64-bit guests that also link the interrupt library (lib/intr.c, intr.h).
+GUEST_IRQ_ELF64 := uart lapic pit window worker irqbench
+# One source, one rate each: ticker-HZ.elf is ticker.c built with -DTICK_HZ=HZ.
+GUEST_TICKERS := ticker-200 ticker-500
 GUEST_IMAGES := $(GUEST_ELF64:%=$(GUEST_OUT)/%.elf) \
+	$(GUEST_IRQ_ELF64:%=$(GUEST_OUT)/%.elf) $(GUEST_TICKERS:%=$(GUEST_OUT)/%.elf) \
 	$(GUEST_OUT)/mb32.elf $(GUEST_OUT)/mb32-data.bin \
 	$(GUEST_OUT)/realmode.bin $(GUEST_OUT)/bzimage-stub.bin
 
 GUEST_LIB64 := $(GUEST_OUT)/obj64/lib/start64.o $(GUEST_OUT)/obj64/lib/runtime64.o \
 	$(GUEST_OUT)/obj64/lib/fault.o $(GUEST_OUT)/obj64/lib/report.o
 GUEST_LIB32 := $(GUEST_OUT)/obj32/lib/start32.o $(GUEST_OUT)/obj32/lib/report.o
+GUEST_LIB_IRQ := $(GUEST_OUT)/obj64/lib/intr.o $(GUEST_OUT)/obj64/lib/intr_stubs.o
 GUEST_OBJS := $(GUEST_LIB64) $(GUEST_LIB32) $(GUEST_ELF64:%=$(GUEST_OUT)/obj64/%.o) \
+	$(GUEST_LIB_IRQ) $(GUEST_IRQ_ELF64:%=$(GUEST_OUT)/obj64/%.o) $(GUEST_TICKERS:%=$(GUEST_OUT)/obj64/%.o) \
 	$(GUEST_OUT)/obj32/mb32.o $(GUEST_OUT)/obj32/realmode.o $(GUEST_OUT)/obj32/mb32-data.o \
 	$(GUEST_OUT)/obj32/bzimage-stub.o
 
@@ -64,6 +71,16 @@ $(GUEST_OUT)/obj32/%.o: $(GUEST_DIR)/%.S $(GUEST_DIR)/guests.mk
 $(GUEST_OUT)/%.elf: $(GUEST_OUT)/obj64/%.o $(GUEST_LIB64) $(GUEST_DIR)/lib/guest.ld
 	@echo "  GUESTLD $@"
 	@$(GUEST_LD) -m elf_x86_64 $(GUEST_LDFLAGS) -o $@ $< $(GUEST_LIB64)
+
+$(GUEST_IRQ_ELF64:%=$(GUEST_OUT)/%.elf) $(GUEST_TICKERS:%=$(GUEST_OUT)/%.elf): $(GUEST_OUT)/%.elf: \
+		$(GUEST_OUT)/obj64/%.o $(GUEST_LIB64) $(GUEST_LIB_IRQ) $(GUEST_DIR)/lib/guest.ld
+	@echo "  GUESTLD $@"
+	@$(GUEST_LD) -m elf_x86_64 $(GUEST_LDFLAGS) -o $@ $< $(GUEST_LIB_IRQ) $(GUEST_LIB64)
+
+$(GUEST_TICKERS:%=$(GUEST_OUT)/obj64/%.o): $(GUEST_OUT)/obj64/ticker-%.o: $(GUEST_DIR)/ticker.c $(GUEST_DIR)/guests.mk
+	@mkdir -p $(dir $@)
+	@echo "  GUESTCC $< (TICK_HZ=$*)"
+	@$(GUEST_CC) -m64 $(GUEST_CFLAGS) -DTICK_HZ=$* -c $< -o $@
 
 # The bench guest shares its exit-free loops with hv (lib/bench_loops.c).
 $(GUEST_OUT)/obj64/bench_loops.o: lib/bench_loops.c include/lib/bench_loops.h $(GUEST_DIR)/guests.mk
