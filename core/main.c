@@ -106,6 +106,8 @@ void boot_main(uint32_t magic, uint64_t info_phys)
 	cmdline_defaults(&options);
 	cmdline_parse(boot_info.cmdline, &options, report_option, NULL);
 	log_set_level((enum log_level)options.loglevel);
+	/* make bench times lines by when they reach the serial port. */
+	serial_set_synchronous(options.bench);
 	if (options.console != 1 && !serial_init(options.console))
 		log_warn("cmdline: no UART at com%u, staying on com1", options.console);
 	log_info("boot: loader '%s', command line '%s', on %s", boot_info.loader_name,

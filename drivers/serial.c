@@ -83,6 +83,13 @@ void serial_pump(void)
 	}
 }
 
+static bool synchronous;
+
+void serial_set_synchronous(bool on)
+{
+	synchronous = on;
+}
+
 bool serial_busy(void)
 {
 	return tx_count != 0;
@@ -108,7 +115,10 @@ void serial_write(const char *s, size_t len)
 			queue_byte('\r');
 		queue_byte(s[i]);
 	}
-	serial_pump();
+	if (synchronous)
+		serial_drain();
+	else
+		serial_pump();
 }
 
 bool serial_read_byte(uint8_t *byte)

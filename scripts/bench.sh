@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# make bench: boot the bench guest in Bochs with hv's "bench" option and
-# report every figure twice: in TSC ticks (Bochs's TSC counts retired
-# instructions, so these repeat exactly) and in wall time, taken from when
-# each "bench: begin NAME" and "bench: NAME ..." line reached the serial
-# port. Prints "bench: NAME VALUE UNIT" lines; logs stay in build/bench/.
+# make bench: boot bench guests in Bochs and report every figure twice: in
+# TSC ticks (Bochs's TSC counts retired instructions, so these repeat
+# exactly) and in wall time, taken from when each "bench: begin NAME" and
+# "bench: NAME ..." line reached the serial port. Prints "bench: NAME VALUE
+# UNIT" lines (docs/performance.md); logs stay in build/bench/BOOT/.
 #
 #   scripts/bench.sh [HV_ELF]
 set -euo pipefail
@@ -14,45 +14,91 @@ cd "$root"
 . tests/boot/lib.sh
 
 elf=${1:-build/hv.elf}
-out=build/bench
 exits=100000
-rm -rf "$out"
-mkdir -p "$out"
+rm -rf build/bench
+mkdir -p build/bench
 
-scripts/mkiso.sh "$out/hv.iso" "$elf" "loglevel=info bench" \
-	build/guests/bench.elf "name=bench mem=32M" >"$out/mkiso.log" 2>&1
-mkfifo "$out/serial.fifo"
-hv_write_bochsrc "$out/bochsrc" hv.iso corei7_skylake_x "mode=file, dev=serial.fifo" bochs.log 128
-printf 'continue\nquit\n' >"$out/bochs.rc"
+# boot NAME CMDLINE [MODULE MODULE_CMDLINE]...: one Bochs run; its serial
+# lines, each prefixed with the wall time it arrived, in build/bench/NAME/serial.ts.
+boot() {
+	local out=build/bench/$1 cmdline=$2 reader
+	shift 2
+	mkdir -p "$out"
+	scripts/mkiso.sh "$out/hv.iso" "$elf" "$cmdline" "$@" >"$out/mkiso.log" 2>&1
+	mkfifo "$out/serial.fifo"
+	hv_write_bochsrc "$out/bochsrc" hv.iso corei7_skylake_x "mode=file, dev=serial.fifo" \
+		bochs.log 128
+	printf 'continue\nquit\n' >"$out/bochs.rc"
+	# The FIFO delivers each line as it is written: timestamp it then.
+	(
+		while IFS= read -r line; do
+			printf '%s %s\n' "$(date +%s.%N)" "${line%$'\r'}"
+		done <"$out/serial.fifo" >"$out/serial.ts"
+	) &
+	reader=$!
+	(cd "$out" && timeout -s HUP -k 5 300 setsid bochs-bin -q -f bochsrc -rc bochs.rc \
+		</dev/null >bochs.out 2>&1) || true
+	wait "$reader" || true
+}
 
-# Timestamp each serial line as it arrives (the FIFO delivers it at once).
-(
-	while IFS= read -r line; do
-		printf '%s %s\n' "$(date +%s.%N)" "${line%$'\r'}"
-	done <"$out/serial.fifo" >"$out/serial.ts"
-) &
-reader=$!
-(cd "$out" && timeout -s HUP -k 5 300 setsid bochs-bin -q -f bochsrc -rc bochs.rc \
-	</dev/null >bochs.out 2>&1) || true
-wait "$reader" || true
-
-# One line per figure; for every "begin" marker also the wall time.
-awk -v exits="$exits" '
-	{ t = $1; sub(/^[^ ]+ /, ""); gsub(/\033\[[0-9;?]*[a-zA-Z]/, "") }
-	/^hv: first VM entry at TSC/ {
-		printf "bench: first_line_to_first_guest_entry %s ticks\n", $(NF - 6) }
-	{ line = $0; sub(/^\[bench\] /, "", line) }
-	line ~ /^bench: begin / { begun[$NF] = t; next }
-	line ~ /^bench: [a-z_]+ [0-9]+ ticks$/ {
-		split(line, f, " "); name = f[2]; print line
-		if (name in begun) {
-			wall = t - begun[name]
-			if (name ~ /_exit$/)
-				printf "bench: %s_wall %.2f us\n", name, wall * 1e6 / exits
-			else
-				printf "bench: %s_wall %.0f ms\n", name, wall * 1e3
+# figures NAME: one line per "bench: NAME VALUE ticks" of that boot, and
+# for each with a "bench: begin NAME" marker the wall time too.
+figures() {
+	awk -v exits="$exits" '
+		{ t = $1; sub(/^[^ ]+ /, ""); gsub(/\033\[[0-9;?]*[a-zA-Z]/, "") }
+		/^hv: first VM entry at TSC/ {
+			printf "bench: first_line_to_first_guest_entry %s ticks\n", $(NF - 6) }
+		{ line = $0; sub(/^\[[^]]+\] /, "", line) }
+		line ~ /^bench: begin / { begun[$NF] = t; next }
+		line ~ /^bench: [a-z0-9_]+ [0-9]+ ticks$/ {
+			split(line, f, " "); name = f[2]; print line
+			if (name in begun) {
+				wall = t - begun[name]
+				if (name ~ /_exit$/)
+					printf "bench: %s_wall %.2f us\n", name, wall * 1e6 / exits
+				else if (name !~ /^(timer_irq|uart_byte|xapic_mmio|x2apic_msr)/)
+					printf "bench: %s_wall %.0f ms\n", name, wall * 1e3
+			}
 		}
-	}
-	/^guest bench (exited|stopped)/ { summary = $0 }
-	END { if (summary != "guest bench exited 0") { print "bench: FAILED: " summary; exit 1 } }
-' "$out/serial.ts" | tee "$out/figures.txt"
+		/^guest [^ ]+ stopped/ { print "bench: FAILED: " $0; bad = 1 }
+		END { exit bad }
+	' "build/bench/$1/serial.ts"
+}
+
+# fairness N: N CPU-bound workers side by side, each counting loop
+# iterations over the same span of TSC time; each one's share of the total
+# against 1/N.
+fairness() {
+	local n=$1 i
+	local -a mods=()
+	for ((i = 0; i < n; i++)); do
+		mods+=(build/guests/worker.elf "name=w$i mem=2M")
+	done
+	boot "fair$n" "loglevel=warn" "${mods[@]}"
+	awk -v n="$n" '
+		/worker: [0-9]+ iterations/ {
+			for (i = 1; i <= NF; i++) if ($i == "worker:") count[++k] = $(i + 1)
+		}
+		END {
+			if (k != n) { printf "bench: fairness_%d FAILED: %d of %d workers reported\n", n, k, n; exit 1 }
+			for (i = 1; i <= k; i++) total += count[i]
+			lo = 1; hi = 0
+			for (i = 1; i <= k; i++) { s = count[i] / total; if (s < lo) lo = s; if (s > hi) hi = s }
+			printf "bench: fairness_%d_share_min %.1f %% (ideal %.1f %%)\n", n, lo * 100, 100 / n
+			printf "bench: fairness_%d_share_max %.1f %% (ideal %.1f %%)\n", n, hi * 100, 100 / n
+			printf "bench: fairness_%d_worst_deviation %.1f %% of 1/N\n", n,
+				100 * (hi * n - 1 > 1 - lo * n ? hi * n - 1 : 1 - lo * n)
+		}
+	' "build/bench/fair$n/serial.ts"
+}
+
+{
+	boot exits "loglevel=info bench" build/guests/bench.elf "name=bench mem=32M"
+	figures exits
+	# bench here for line-accurate output; its bare-CPU loops were measured above
+	boot irq "loglevel=info bench" build/guests/irqbench.elf "name=irqbench mem=2M"
+	figures irq | grep -v '^bench: bare_'
+	for n in 1 2 4 8; do
+		fairness "$n"
+	done
+} | tee build/bench/figures.txt

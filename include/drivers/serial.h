@@ -12,6 +12,8 @@ void serial_write(const char *s, size_t len);
 /* Move queued output into the UART if its transmitter is empty; cheap,
  * never waits. Called wherever the hypervisor has a moment. */
 void serial_pump(void);
+/* Every write waits until it is out (make bench times serial lines). */
+void serial_set_synchronous(bool on);
 /* Is output still waiting for the UART? */
 bool serial_busy(void);
 /* A byte received on the console, if one is waiting (polled). */
