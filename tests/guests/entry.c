@@ -101,11 +101,18 @@ static void check_bss(void)
 	      "bss_probe[%lu] at %p is 0x%lx", i, (void *)&bss_probe[i], bss_probe[i]);
 }
 
+/* hv offsets the guest's TSC so it reads about 0 at its first instruction;
+ * by now the host's TSC is far past this (the boot alone takes millions). */
+#define TSC_NEAR_START 2000000
+
 void guest_main(void)
 {
+	uint64_t tsc = rdtsc();
 	uint64_t efer = 0;
 	int fault;
 	unsigned long cr0 = read_cr0(), cr4 = read_cr4();
+
+	check(tsc < TSC_NEAR_START, "guest TSC starts near 0 (TSC offset)", "TSC %lu", tsc);
 
 	/* The boot case compares this with the guest's mem=. */
 	print("entry RSP 0x%lx, RAM %lu KiB\n", entry_rsp, ram_size() / 1024);
