@@ -8,7 +8,7 @@
 #include "compiler.h"
 
 struct fpu_state {
-	void *area; /* one page, XSAVE- or FXSAVE-format */
+	void *area; /* XSAVE- or FXSAVE-format, page-aligned */
 	uint64_t area_phys;
 };
 
