@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "lib/string.h"
 #include "mm/layout.h"
+#include "vmm/bzimage.h"
 #include "vmm/image.h"
 #include "vmm/mb1_info.h"
 #include "vmm/vm.h"
@@ -119,6 +120,52 @@ static bool setup_multiboot(struct vm *vm, const struct boot_info *bi,
 	return true;
 }
 
+/* The first data module (for=NAME) of this guest: a Linux initrd. */
+static const struct boot_module *data_module_of(const struct vm *vm, const struct boot_info *bi,
+						const struct guest_config *cfgs, size_t ncfgs)
+{
+	for (size_t i = 0; i < ncfgs && i < bi->module_count; i++)
+		if (cfgs[i].is_data && !cfgs[i].refused && cfgs[i].owner == vm->index)
+			return &bi->modules[i];
+	return NULL;
+}
+
+/* A Linux bzImage by the 64-bit boot protocol: protected-mode kernel at its
+ * preferred address, initrd at the top of RAM, zero page and command line
+ * low; entered at startup_64 with RSI pointing at the zero page, in the
+ * long-mode entry state (its GDT is the one the protocol asks for). */
+static bool load_linux(struct vm *vm, const uint8_t *data, size_t size,
+		       const struct boot_info *bi, const struct guest_config *cfgs, size_t ncfgs,
+		       struct entry_state *st)
+{
+	const struct boot_module *initrd = data_module_of(vm, bi, cfgs, ncfgs);
+	uint64_t initrd_size = initrd ? initrd->end - initrd->start : 0;
+	uint64_t limit = guest_image_limit(vm->ram_size);
+	size_t cmdline_len = strlen(vm->cfg.cmdline);
+	struct bzimage_info info;
+	struct bzimage_layout l;
+	char err[128];
+
+	if (!bzimage_parse(data, size, &info, err, sizeof(err)) ||
+	    !bzimage_plan(&info, limit, initrd_size, cmdline_len, &l, err, sizeof(err))) {
+		vm_refuse(vm, "%s", err);
+		return false;
+	}
+	copy_in(vm, l.kernel, data + info.kernel_offset, info.kernel_size);
+	if (initrd)
+		copy_in(vm, l.initrd, phys_to_virt(initrd->start), initrd_size);
+	copy_in(vm, l.cmdline, vm->cfg.cmdline, cmdline_len + 1);
+	bzimage_build_params(vm_gpa_to_hva(vm, l.params, BZ_ZERO_PAGE_SIZE), data, &info, &l,
+			     initrd_size, limit, vm->ram_size);
+	entry_state_build(vm, GUEST_ENTRY_LONG, l.kernel + BZ_ENTRY_64_OFFSET, st);
+	st->rsi = l.params;
+	vm_log(vm, "Linux bzImage (boot protocol %u.%02u), kernel at 0x%lx, %lu KiB initrd at "
+		   "0x%lx, mem %lu MiB, cmdline '%s'",
+	       info.version >> 8, info.version & 0xff, l.kernel, initrd_size / KiB, l.initrd,
+	       vm->ram_size / MiB, vm->cfg.cmdline);
+	return true;
+}
+
 bool loader_load(struct vm *vm, const struct boot_module *mod, const struct boot_info *bi,
 		 const struct guest_config *cfgs, size_t ncfgs, struct entry_state *st)
 {
@@ -130,10 +177,8 @@ bool loader_load(struct vm *vm, const struct boot_module *mod, const struct boot
 	bool elf = kind == IMAGE_ELF64 || kind == IMAGE_ELF32 || kind == IMAGE_ELF32_MULTIBOOT;
 	uint64_t entry, image_end;
 
-	if (kind == IMAGE_BZIMAGE) {
-		vm_refuse(vm, "Linux bzImage guests are not supported yet");
-		return false;
-	}
+	if (kind == IMAGE_BZIMAGE)
+		return load_linux(vm, data, size, bi, cfgs, ncfgs, st);
 	if (kind == IMAGE_ELF_UNSUPPORTED) {
 		vm_refuse(vm, "an ELF image for another machine or byte order");
 		return false;

@@ -160,6 +160,7 @@ void vm_create(struct vm *vm, const struct boot_module *mod, const struct boot_i
 	vm->vcpus[0].regs.gpr[GPR_RAX] = st.rax;
 	vm->vcpus[0].regs.gpr[GPR_RBX] = st.rbx;
 	vm->vcpus[0].regs.gpr[GPR_RDX] = st.rdx;
+	vm->vcpus[0].regs.gpr[GPR_RSI] = st.rsi;
 	if (!vmptrld(vm->vcpus[0].vmcs_phys)) {
 		vm_refuse(vm, "VMPTRLD of its new VMCS failed");
 		return;

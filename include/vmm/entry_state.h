@@ -20,7 +20,7 @@ struct entry_state {
 	enum guest_entry mode; /* LONG, PROTECTED or REAL */
 	uint64_t cr0, cr3, cr4, efer;
 	uint64_t rip, rsp, rflags;
-	uint64_t rax, rbx, rdx;
+	uint64_t rax, rbx, rdx, rsi;
 	struct seg_state seg[SEG_COUNT];
 	uint64_t gdtr_base, idtr_base;
 	uint32_t gdtr_limit, idtr_limit;
