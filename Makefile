@@ -39,7 +39,7 @@ KERNEL_LDFLAGS := -nostdlib -static -Wl,-T,linker.ld -Wl,-z,max-page-size=0x1000
 PURE_SRCS := lib/format.c boot/multiboot2.c core/cmdline.c mm/frame.c mm/paging.c mm/heap.c \
 	vmm/vmx_caps.c vmm/ept.c vmm/guest_config.c vmm/image.c vmm/mb1_info.c \
 	lib/hash.c vmm/vmx_check.c vmm/vpic.c vmm/vpit.c vmm/vlapic.c vmm/uart16550.c \
-	vmm/x86_decode.c vmm/guest_walk.c lib/bench_loops.c vmm/bzimage.c
+	vmm/x86_decode.c vmm/guest_walk.c lib/bench_loops.c vmm/bzimage.c vmm/vrtc.c lib/civil.c
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Wno-missing-prototypes -Iinclude -Itests/unit -DHOST_TEST

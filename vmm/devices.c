@@ -5,6 +5,7 @@
 #include "vmm/vio.h"
 #include "vmm/vpic_io.h"
 #include "vmm/vpit_io.h"
+#include "vmm/vrtc_io.h"
 #include "vmm/vuart.h"
 
 void devices_register(void)
@@ -14,4 +15,5 @@ void devices_register(void)
 	vpic_register();
 	vpit_register();
 	lapic_register();
+	vrtc_register();
 }

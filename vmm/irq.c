@@ -19,6 +19,7 @@ void irq_devices_init(struct vm *vm)
 	uint64_t now = rdtsc();
 
 	vpic_init(&vm->pic);
+	vrtc_init(&vm->rtc);
 	vpit_init(&vm->pit, tsc_hz(), now);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vlapic *l = &vm->vcpus[i].lapic;

@@ -9,6 +9,7 @@
 #include "vmm/vcpu.h"
 #include "vmm/vpic.h"
 #include "vmm/vpit.h"
+#include "vmm/vrtc.h"
 #include "vmm/vuart.h"
 
 #define VM_MAX_VCPUS 1
@@ -39,6 +40,7 @@ struct vm {
 	unsigned int nr_vcpus;
 	struct vpic pic;
 	struct vpit pit;
+	struct vrtc rtc;
 	struct vuart com1;
 	uint8_t *ports_logged; /* one bit per port: "not emulated" said once */
 	uint64_t memcheck_hash; /* of its RAM when it ended (memcheck) */

@@ -16,6 +16,26 @@ static void check_unclaimed(uint16_t port, const char *name)
 	check(b == 0xff && w == 0xffff && l == 0xffffffff, name, "inb 0x%x, inw 0x%x, inl 0x%x", b, w, l);
 }
 
+#define RTC_INDEX 0x70
+#define RTC_DATA 0x71
+
+static uint8_t rtc_read(uint8_t reg)
+{
+	outb(RTC_INDEX, reg);
+	return inb(RTC_DATA);
+}
+
+/* The CMOS clock: the host's time in BCD, valid, not updating. */
+static void check_rtc(void)
+{
+	uint8_t year = rtc_read(0x09), century = rtc_read(0x32), month = rtc_read(0x08);
+	uint8_t d = rtc_read(0x0d), a = rtc_read(0x0a);
+
+	check(century == 0x20 && year >= 0x24 && month >= 1 && month <= 0x12,
+	      "CMOS RTC has the date (BCD)", "%02x%02x-%02x", century, year, month);
+	check((d & 0x80) && !(a & 0x80), "CMOS RTC valid and not mid-update", "A 0x%x D 0x%x", a, d);
+}
+
 void guest_main(void)
 {
 	uint8_t lsr = inb(COM1_LSR);
@@ -41,4 +61,5 @@ void guest_main(void)
 	pass("0x8a00, 0x8ae0 to 0x8a00 (Bochs debugger exit) ignored");
 	outw(0xb004, 0x2000);
 	pass("0x2000 to 0xb004 (ACPI PM1a soft-off under Bochs) ignored");
+	check_rtc();
 }
