@@ -4,7 +4,7 @@
 # Usage: deps.sh build|run|test
 set -eu
 
-build_pkgs="gcc make binutils grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools"
+build_pkgs="gcc make binutils grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools cpio"
 emu_pkgs="clang bochs bochs-term bochsbios vgabios qemu-system-x86 ovmf"
 
 case "${1:-build}" in

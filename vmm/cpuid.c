@@ -12,6 +12,7 @@
 #include "vmm/vmx_ops.h"
 
 #define LEAF_FEATURES 0x1
+#define LEAF_POWER 0x6
 #define LEAF_EXT_FEATURES 0x7
 #define LEAF_PMU 0xa
 #define LEAF_XSAVE 0xd
@@ -30,7 +31,10 @@
 #define ECX_SMX BIT(6)
 #define ECX_PDCM BIT(15)
 #define ECX_OSXSAVE BIT(27)
+#define EDX_MCE BIT(7)
 #define EDX_APIC BIT(9)
+#define EDX_MCA BIT(14)
+#define EDX_ACPI BIT(22) /* thermal monitor MSRs */
 /* Leaf 7.0 */
 #define EBX7_SGX BIT(2)
 #define EBX7_INVPCID BIT(10)
@@ -53,6 +57,8 @@ static void filter_features(struct cpuid_regs *r)
 	/* Every vCPU has a virtual local APIC with x2APIC and TSC-deadline. */
 	r->ecx |= CPUID1_ECX_HYPERVISOR | CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;
 	r->edx |= EDX_APIC;
+	/* No machine-check or thermal MSRs for guests. */
+	r->edx &= ~(uint32_t)(EDX_MCE | EDX_MCA | EDX_ACPI);
 	/* OSXSAVE mirrors the guest's CR4, not ours. */
 	if (vmcs_guest_cr4() & CR4_OSXSAVE)
 		r->ecx |= ECX_OSXSAVE;
@@ -105,6 +111,7 @@ static struct cpuid_regs filter_leaf(uint32_t leaf, uint32_t subleaf, struct cpu
 		if (subleaf == 1)
 			r.eax &= ~(uint32_t)EAX_D1_XSAVES;
 		break;
+	case LEAF_POWER: /* no thermal or APERF/MPERF MSRs for guests */
 	case LEAF_PMU:
 	case LEAF_SGX:
 	case LEAF_PT:

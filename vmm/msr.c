@@ -51,6 +51,34 @@ void msr_policy_build_bitmap(uint8_t *bitmap)
 		allow(bitmap, read_only[i], false);
 }
 
+/* MSRs every Intel CPU has that kernels read without checking, answered
+ * with what a plain CPU would say (SDM Vol. 4 table 2-2). */
+#define MISC_ENABLE_FAST_STRINGS BIT(0)
+#define MISC_ENABLE_BTS_UNAVAILABLE BIT(11)
+#define MISC_ENABLE_PEBS_UNAVAILABLE BIT(12)
+/* A revision past the TSC-deadline errata Linux checks for (it would
+ * otherwise switch off the TSC-deadline timer we provide). */
+#define MICROCODE_REVISION 0xffffffffULL
+#define BIOS_SIGN_ID_REVISION_SHIFT 32
+
+static bool cpu_info_rdmsr(uint32_t msr, uint64_t *value)
+{
+	switch (msr) {
+	case MSR_IA32_MISC_ENABLE:
+		*value = MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_BTS_UNAVAILABLE |
+			 MISC_ENABLE_PEBS_UNAVAILABLE;
+		return true;
+	case MSR_IA32_BIOS_SIGN_ID:
+		*value = MICROCODE_REVISION << BIOS_SIGN_ID_REVISION_SHIFT;
+		return true;
+	case MSR_IA32_PLATFORM_ID:
+		*value = 0;
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void refuse(struct vcpu *vcpu, const char *op, uint32_t msr)
 {
 	vm_log(vcpu->vm, "%s of MSR 0x%x not allowed: #GP injected", op, msr);
@@ -64,7 +92,7 @@ void exit_rdmsr(struct vcpu *vcpu, uint64_t qualification)
 	bool fault;
 
 	(void)qualification;
-	if (!lapic_rdmsr(vcpu, msr, &value, &fault) || fault) {
+	if (!cpu_info_rdmsr(msr, &value) && (!lapic_rdmsr(vcpu, msr, &value, &fault) || fault)) {
 		refuse(vcpu, "RDMSR", msr);
 		return;
 	}
@@ -94,6 +122,8 @@ void exit_wrmsr(struct vcpu *vcpu, uint64_t qualification)
 	(void)qualification;
 	if (msr == MSR_IA32_EFER)
 		ok = write_efer(value);
+	else if (msr == MSR_IA32_BIOS_SIGN_ID || msr == MSR_IA32_MISC_ENABLE)
+		ok = true; /* a microcode-revision probe; misc features stay as they read */
 	else
 		ok = lapic_wrmsr(vcpu, msr, value, &fault) && !fault;
 	if (!ok) {
