@@ -36,7 +36,13 @@
 #define EDX_MCA BIT(14)
 #define EDX_ACPI BIT(22) /* thermal monitor MSRs */
 /* Leaf 7.0 */
+#define EBX7_TSC_ADJUST BIT(1) /* no IA32_TSC_ADJUST MSR for guests */
 #define EBX7_SGX BIT(2)
+#define EBX7_MPX BIT(14)
+/* AVX-512 (F, DQ, IFMA, PF, ER, CD, BW, VL): its state is not offered */
+#define EBX7_AVX512 (BIT(16) | BIT(17) | BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31))
+#define ECX7_AVX512 (BIT(1) | BIT(6) | BIT(11) | BIT(12) | BIT(14))
+#define EDX7_AVX512 (BIT(2) | BIT(3) | BIT(8) | BIT(23))
 #define EBX7_INVPCID BIT(10)
 #define EBX7_PT BIT(25)
 #define ECX7_WAITPKG BIT(5)
@@ -81,6 +87,43 @@ void cpuid_init(void)
 	max_basic_leaf = cpuid_max_leaf();
 }
 
+/* Leaf 0xD for the components guests get (GUEST_XCR0_MASK): sizes from
+ * the components' own sub-leaves, so the totals match (SDM Vol. 1 13.2). */
+#define XSAVE_LEGACY_AND_HEADER 576
+#define XSAVE_SUBLEAF_FIRST_COMPONENT 2
+
+static uint32_t xsave_size(uint64_t xcr0)
+{
+	uint32_t size = XSAVE_LEGACY_AND_HEADER;
+
+	for (uint32_t c = XSAVE_SUBLEAF_FIRST_COMPONENT; c < 64; c++) {
+		if (xcr0 & BIT(c)) {
+			struct cpuid_regs r = cpuid(LEAF_XSAVE, c);
+
+			size = MAX(size, r.ebx + r.eax);
+		}
+	}
+	return size;
+}
+
+static void xsave_leaf(const struct vcpu *vcpu, uint32_t subleaf, struct cpuid_regs *r)
+{
+	uint64_t offered = (((uint64_t)r->edx << 32) | r->eax) & GUEST_XCR0_MASK;
+
+	if (subleaf == 0) {
+		r->eax = (uint32_t)offered;
+		r->edx = 0;
+		r->ebx = xsave_size(vcpu->xcr0 & offered);
+		r->ecx = xsave_size(offered);
+	} else if (subleaf == 1) {
+		r->eax &= ~(uint32_t)EAX_D1_XSAVES;
+		r->ebx = xsave_size(vcpu->xcr0);
+		r->ecx = r->edx = 0;
+	} else if (subleaf >= 64 || !(GUEST_XCR0_MASK & BIT(subleaf))) {
+		*r = (struct cpuid_regs){ 0 };
+	}
+}
+
 static struct cpuid_regs tsc_leaf(uint32_t leaf)
 {
 	uint32_t mhz = (uint32_t)(tsc_hz() / 1000000);
@@ -92,7 +135,8 @@ static struct cpuid_regs tsc_leaf(uint32_t leaf)
 
 /* The real answer, filtered. The common case (a leaf the CPU has) comes
  * first: CPUID is the exit guests take most while they boot. */
-static struct cpuid_regs filter_leaf(uint32_t leaf, uint32_t subleaf, struct cpuid_regs r)
+static struct cpuid_regs filter_leaf(const struct vcpu *vcpu, uint32_t leaf, uint32_t subleaf,
+				     struct cpuid_regs r)
 {
 	switch (leaf) {
 	case 0:
@@ -103,13 +147,14 @@ static struct cpuid_regs filter_leaf(uint32_t leaf, uint32_t subleaf, struct cpu
 		break;
 	case LEAF_EXT_FEATURES:
 		if (subleaf == 0) {
-			r.ebx &= ~(uint32_t)(EBX7_SGX | EBX7_INVPCID | EBX7_PT);
-			r.ecx &= ~(uint32_t)ECX7_WAITPKG;
+			r.ebx &= ~(uint32_t)(EBX7_TSC_ADJUST | EBX7_SGX | EBX7_MPX | EBX7_INVPCID |
+					     EBX7_PT | EBX7_AVX512);
+			r.ecx &= ~(uint32_t)(ECX7_WAITPKG | ECX7_AVX512);
+			r.edx &= ~(uint32_t)EDX7_AVX512;
 		}
 		break;
 	case LEAF_XSAVE:
-		if (subleaf == 1)
-			r.eax &= ~(uint32_t)EAX_D1_XSAVES;
+		xsave_leaf(vcpu, subleaf, &r);
 		break;
 	case LEAF_POWER: /* no thermal or APERF/MPERF MSRs for guests */
 	case LEAF_PMU:
@@ -130,12 +175,12 @@ static struct cpuid_regs filter_leaf(uint32_t leaf, uint32_t subleaf, struct cpu
 	return r;
 }
 
-static struct cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf)
+static struct cpuid_regs guest_cpuid(const struct vcpu *vcpu, uint32_t leaf, uint32_t subleaf)
 {
 	struct cpuid_regs r = { 0 };
 
 	if (leaf <= max_basic_leaf || leaf >= LEAF_EXT_BASE)
-		return filter_leaf(leaf, subleaf, cpuid(leaf, subleaf));
+		return filter_leaf(vcpu, leaf, subleaf, cpuid(leaf, subleaf));
 	if (leaf == LEAF_TSC || leaf == LEAF_FREQ)
 		return tsc_leaf(leaf);
 	if (leaf >= LEAF_HV_BASE && leaf <= LEAF_HV_LAST)
@@ -145,7 +190,7 @@ static struct cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf)
 
 void exit_cpuid(struct vcpu *vcpu, uint64_t qualification)
 {
-	struct cpuid_regs r = guest_cpuid((uint32_t)vcpu->regs.gpr[GPR_RAX],
+	struct cpuid_regs r = guest_cpuid(vcpu, (uint32_t)vcpu->regs.gpr[GPR_RAX],
 					  (uint32_t)vcpu->regs.gpr[GPR_RCX]);
 
 	(void)qualification;

@@ -59,6 +59,8 @@ void msr_policy_build_bitmap(uint8_t *bitmap)
 /* A revision past the TSC-deadline errata Linux checks for (it would
  * otherwise switch off the TSC-deadline timer we provide). */
 #define MICROCODE_REVISION 0xffffffffULL
+#define MTRR_DEF_TYPE_ENABLE BIT(11)
+#define MTRR_TYPE_WB 6
 #define BIOS_SIGN_ID_REVISION_SHIFT 32
 
 static bool cpu_info_rdmsr(uint32_t msr, uint64_t *value)
@@ -72,7 +74,11 @@ static bool cpu_info_rdmsr(uint32_t msr, uint64_t *value)
 		*value = MICROCODE_REVISION << BIOS_SIGN_ID_REVISION_SHIFT;
 		return true;
 	case MSR_IA32_PLATFORM_ID:
+	case MSR_IA32_MTRRCAP: /* no variable or fixed MTRRs to program */
 		*value = 0;
+		return true;
+	case MSR_IA32_MTRR_DEF_TYPE: /* MTRRs on, everything write-back: EPT's type */
+		*value = MTRR_DEF_TYPE_ENABLE | MTRR_TYPE_WB;
 		return true;
 	default:
 		return false;
@@ -122,8 +128,9 @@ void exit_wrmsr(struct vcpu *vcpu, uint64_t qualification)
 	(void)qualification;
 	if (msr == MSR_IA32_EFER)
 		ok = write_efer(value);
-	else if (msr == MSR_IA32_BIOS_SIGN_ID || msr == MSR_IA32_MISC_ENABLE)
-		ok = true; /* a microcode-revision probe; misc features stay as they read */
+	else if (msr == MSR_IA32_BIOS_SIGN_ID || msr == MSR_IA32_MISC_ENABLE ||
+		 msr == MSR_IA32_MTRR_DEF_TYPE)
+		ok = true; /* a microcode-revision probe; the others stay as they read */
 	else
 		ok = lapic_wrmsr(vcpu, msr, value, &fault) && !fault;
 	if (!ok) {

@@ -20,7 +20,7 @@ static uint64_t xcr0_supported(void)
 {
 	struct cpuid_regs r = cpuid(LEAF_XSAVE, 0);
 
-	return ((uint64_t)r.edx << 32) | r.eax;
+	return (((uint64_t)r.edx << 32) | r.eax) & GUEST_XCR0_MASK;
 }
 
 static bool xcr0_valid(uint64_t v)

@@ -39,6 +39,11 @@ struct exit_record {
 	uint64_t rip;
 };
 
+/* XSAVE components guests get: x87, SSE, AVX. AVX-512, MPX and the rest
+ * stay hidden so CPUID's sizes and features agree with what XSETBV
+ * accepts (Bochs's own leaf 0xD sizes disagree past AVX). */
+#define GUEST_XCR0_MASK 0x7ULL
+
 enum vcpu_state {
 	VCPU_RUNNABLE,
 	VCPU_SLEEPING, /* in HLT until wake_tsc (or a virtual interrupt) */
