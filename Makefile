@@ -44,7 +44,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(WARNINGS) -Wno-missing-prototypes -Iinclude -Itests/unit -DHOST_TEST
 
-.PHONY: all iso run test unit clang bench clean deps deps-test
+.PHONY: all iso run test unit clang bench linux-assets clean deps deps-test
 all iso: $(BUILD)/hv.iso
 
 deps:
@@ -93,7 +93,12 @@ clang: deps
 run: deps-test $(BUILD)/hv.iso
 	scripts/run.sh $(BUILD)/hv.iso
 
-test: deps-test $(BUILD)/hv.elf clang $(BUILD)/unit/unit_tests guests
+# An unmodified Debian kernel and a busybox initramfs for the Linux guest
+# test, from Debian's packages (apt-get download; nothing is installed).
+linux-assets: deps-test
+	scripts/linux-assets.sh $(BUILD)/linux
+
+test: deps-test $(BUILD)/hv.elf clang $(BUILD)/unit/unit_tests guests linux-assets
 	tests/run-all.sh
 
 # Exit-path costs in Bochs (docs/performance.md); not part of make test.
