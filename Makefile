@@ -102,7 +102,7 @@ test: deps-test $(BUILD)/hv.elf clang $(BUILD)/unit/unit_tests guests linux-asse
 	tests/run-all.sh
 
 # Exit-path costs in Bochs (docs/performance.md); not part of make test.
-bench: deps-test $(BUILD)/hv.elf guests
+bench: deps-test $(BUILD)/hv.elf guests linux-assets
 	scripts/bench.sh
 
 clean:

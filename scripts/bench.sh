@@ -18,8 +18,9 @@ exits=100000
 rm -rf build/bench
 mkdir -p build/bench
 
-# boot NAME CMDLINE [MODULE MODULE_CMDLINE]...: one Bochs run; its serial
-# lines, each prefixed with the wall time it arrived, in build/bench/NAME/serial.ts.
+# boot NAME CMDLINE [MODULE MODULE_CMDLINE]...: one Bochs run (BENCH_MEGS,
+# BENCH_IPS); its serial lines, each prefixed with the wall time it
+# arrived, in build/bench/NAME/serial.ts, and the start time in start.
 boot() {
 	local out=build/bench/$1 cmdline=$2 reader
 	shift 2
@@ -27,7 +28,8 @@ boot() {
 	scripts/mkiso.sh "$out/hv.iso" "$elf" "$cmdline" "$@" >"$out/mkiso.log" 2>&1
 	mkfifo "$out/serial.fifo"
 	hv_write_bochsrc "$out/bochsrc" hv.iso corei7_skylake_x "mode=file, dev=serial.fifo" \
-		bochs.log 128
+		bochs.log "${BENCH_MEGS:-128}" "${BENCH_IPS:-4000000}"
+	date +%s.%N >"$out/start"
 	printf 'continue\nquit\n' >"$out/bochs.rc"
 	# The FIFO delivers each line as it is written: timestamp it then.
 	(
@@ -92,6 +94,27 @@ fairness() {
 	' "build/bench/fair$n/serial.ts"
 }
 
+# linux: the same Debian kernel and initramfs booted straight by GRUB in
+# Bochs and as a guest of hv (beside nothing), same CPU model, RAM and
+# ips: wall time to /init's marker, the ratio, and the guest's VM exits.
+linux() {
+	local native guest
+	BOCHS_IPS=50000000 MEMORY=512 tests/boot/linux-native.sh build/linux \
+		>build/bench/linux-native.log 2>&1 || true
+	native=$(sed -n 's/^LINUX-MARKER: init started after \([0-9.]*\)s$/\1/p' \
+		build/linux-native/summary.txt)
+	BENCH_MEGS=512 BENCH_IPS=50000000 boot linux "loglevel=info" build/linux/vmlinuz \
+		"name=linux mem=256M 'cmdline=console=ttyS0,115200 acpi=off tsc=reliable linux_read_timeout=1'" \
+		build/linux/initramfs.cpio.gz "for=linux"
+	guest=$(awk -v s="$(cat build/bench/linux/start)" \
+		'/LINUX-MARKER: init started/ { printf "%.1f", $1 - s; exit }' build/bench/linux/serial.ts)
+	echo "bench: linux_native_to_marker ${native:-?} s"
+	echo "bench: linux_guest_to_marker ${guest:-?} s"
+	awk -v n="$native" -v g="$guest" 'BEGIN { if (n > 0 && g > 0) printf "bench: linux_guest_native_ratio %.2f\n", g / n }'
+	sed -n 's/^[^ ]* hv: guest linux: \([0-9]* VM exits: .*\)/bench: linux_guest_exits \1/p' \
+		build/bench/linux/serial.ts
+}
+
 {
 	boot exits "loglevel=info bench" build/guests/bench.elf "name=bench mem=32M"
 	figures exits
@@ -101,4 +124,5 @@ fairness() {
 	for n in 1 2 4 8; do
 		fairness "$n"
 	done
+	linux
 } | tee build/bench/figures.txt

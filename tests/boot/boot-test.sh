@@ -215,7 +215,11 @@ run_case() {
 	t_emu=$(now)
 	echo "$emu" >"$dir/emulator.pid"
 	trap 'kill -HUP "$emu" 2>/dev/null; wait "$emu" 2>/dev/null; exit 1' TERM INT
-	[ -n "$port" ] && type_input "$port" "$dir/serial.log" "${INPUT[@]}" 2>/dev/null &
+	local typist=""
+	if [ -n "$port" ]; then
+		type_input "$port" "$dir/serial.log" "${INPUT[@]}" 2>/dev/null &
+		typist=$!
+	fi
 
 	local stopped="" stop_seen="" rc=0
 	while kill -0 "$emu" 2>/dev/null; do
@@ -240,6 +244,8 @@ run_case() {
 		kill -HUP "$emu" 2>/dev/null || true
 	fi
 	wait "$emu" || rc=$?
+	# The typist writes the log: let it read what Bochs sent before it closed.
+	[ -z "$typist" ] || wait "$typist" || true
 	printf 'mkiso %ss, emulator %ss\n' "$(elapsed "$t0" "$t_emu")" "$(elapsed "$t_emu" "$(now)")" >"$dir/timing"
 	trap - TERM INT
 	rm -f "$dir/emulator.pid"
