@@ -2,6 +2,7 @@
  * (docs/devices.md). */
 #include "vmm/debug_exit.h"
 #include "vmm/lapic.h"
+#include "vmm/reset.h"
 #include "vmm/vio.h"
 #include "vmm/vpic_io.h"
 #include "vmm/vpit_io.h"
@@ -16,4 +17,5 @@ void devices_register(void)
 	vpit_register();
 	lapic_register();
 	vrtc_register();
+	reset_register();
 }

@@ -7,7 +7,7 @@
 #include "vmm/vm.h"
 #include "vmm/vmx_ops.h"
 
-#define MAX_IO_DEVICES 16
+#define MAX_IO_DEVICES 24
 
 static const struct io_device *devices[MAX_IO_DEVICES];
 static size_t device_count;

@@ -8,7 +8,7 @@ GUEST_DIR := tests/guests
 GUEST_OUT := $(BUILD)/guests
 
 # 64-bit ELF guests, one per source file tests/guests/NAME.c.
-GUEST_ELF64 := entry cpuid io msr cr xsetbv vmxinsn hypercall ept-own canary ept-wild triple halt spin echo bench
+GUEST_ELF64 := entry cpuid io msr cr xsetbv vmxinsn hypercall ept-own canary ept-wild triple halt spin echo reset bench
 # 64-bit guests that also link the interrupt library (lib/intr.c, intr.h).
 GUEST_IRQ_ELF64 := uart lapic pit window worker irqbench state
 # One source, one rate each: ticker-HZ.elf is ticker.c built with -DTICK_HZ=HZ.
