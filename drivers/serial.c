@@ -1,26 +1,8 @@
-/* 16550 UART, polled. Register offsets and bits: PC16550D datasheet. */
+/* 16550 UART, polled (registers: drivers/uart16550_regs.h). */
 #include "drivers/serial.h"
 
 #include "arch/x86/io.h"
-
-#define UART_THR 0 /* transmit holding (DLAB=0) */
-#define UART_RBR 0 /* receive buffer (DLAB=0) */
-#define UART_DLL 0 /* divisor latch low (DLAB=1) */
-#define UART_IER 1
-#define UART_DLM 1
-#define UART_FCR 2
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
-#define UART_SCR 7
-
-#define LCR_8N1 0x03
-#define LCR_DLAB 0x80
-#define FCR_ENABLE_CLEAR 0x07 /* enable FIFOs, clear RX and TX */
-#define MCR_DTR_RTS_OUT2 0x0b
-#define LSR_DR 0x01
-#define LSR_THRE 0x20
-#define LSR_TEMT 0x40
+#include "drivers/uart16550_regs.h"
 
 #define UART_CLOCK 115200
 #define BAUD 115200
@@ -33,7 +15,7 @@ static uint16_t port;
 static bool wait_lsr(uint8_t bits)
 {
 	for (unsigned int i = 0; i < POLL_LIMIT; i++)
-		if ((inb(port + UART_LSR) & bits) == bits)
+		if ((inb(port + UART16550_LSR) & bits) == bits)
 			return true;
 	return false;
 }
@@ -46,19 +28,19 @@ bool serial_init(unsigned int com)
 		return false;
 	base = com_ports[com - 1];
 	/* The scratch register tells whether a UART is there at all. */
-	outb(base + UART_SCR, 0x5a);
-	if (inb(base + UART_SCR) != 0x5a)
+	outb(base + UART16550_SCR, 0x5a);
+	if (inb(base + UART16550_SCR) != 0x5a)
 		return false;
 	if (port)
 		serial_drain();
 	port = base;
-	outb(port + UART_IER, 0);
-	outb(port + UART_LCR, LCR_DLAB);
-	outb(port + UART_DLL, (UART_CLOCK / BAUD) & 0xff);
-	outb(port + UART_DLM, (UART_CLOCK / BAUD) >> 8);
-	outb(port + UART_LCR, LCR_8N1);
-	outb(port + UART_FCR, FCR_ENABLE_CLEAR);
-	outb(port + UART_MCR, MCR_DTR_RTS_OUT2);
+	outb(port + UART16550_IER, 0);
+	outb(port + UART16550_LCR, LCR_DLAB);
+	outb(port + UART16550_DLL, (UART_CLOCK / BAUD) & 0xff);
+	outb(port + UART16550_DLM, (UART_CLOCK / BAUD) >> 8);
+	outb(port + UART16550_LCR, LCR_8N1);
+	outb(port + UART16550_FCR, FCR_ENABLE | FCR_RX_RESET | FCR_CLEAR_TX);
+	outb(port + UART16550_MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
 	return true;
 }
 
@@ -73,11 +55,11 @@ static size_t tx_head, tx_count; /* oldest byte, bytes waiting */
 
 void serial_pump(void)
 {
-	if (!port || !tx_count || !(inb(port + UART_LSR) & LSR_THRE))
+	if (!port || !tx_count || !(inb(port + UART16550_LSR) & LSR_THRE))
 		return;
 	/* THRE with FIFOs on: the whole transmit FIFO is free. */
 	for (unsigned int i = 0; i < TX_FIFO_DEPTH && tx_count; i++) {
-		outb(port + UART_THR, (uint8_t)tx_buf[tx_head]);
+		outb(port + UART16550_THR, (uint8_t)tx_buf[tx_head]);
 		tx_head = (tx_head + 1) % TX_BUFFER_SIZE;
 		tx_count--;
 	}
@@ -123,9 +105,9 @@ void serial_write(const char *s, size_t len)
 
 bool serial_read_byte(uint8_t *byte)
 {
-	if (!port || !(inb(port + UART_LSR) & LSR_DR))
+	if (!port || !(inb(port + UART16550_LSR) & LSR_DR))
 		return false;
-	*byte = inb(port + UART_RBR);
+	*byte = inb(port + UART16550_RBR);
 	return true;
 }
 

@@ -12,21 +12,7 @@
 #define VMM_UART16550_H
 
 #include "compiler.h"
-
-/* Register offsets from the base port (PC16550D datasheet, "Registers"). */
-#define UART16550_RBR 0 /* read, DLAB=0 */
-#define UART16550_THR 0 /* write, DLAB=0 */
-#define UART16550_DLL 0 /* DLAB=1 */
-#define UART16550_IER 1 /* DLAB=0 */
-#define UART16550_DLM 1 /* DLAB=1 */
-#define UART16550_IIR 2 /* read */
-#define UART16550_FCR 2 /* write */
-#define UART16550_LCR 3
-#define UART16550_MCR 4
-#define UART16550_LSR 5
-#define UART16550_MSR 6
-#define UART16550_SCR 7
-#define UART16550_NR_REGS 8
+#include "drivers/uart16550_regs.h"
 
 #define UART16550_FIFO_SIZE 16
 /* Transmitted bytes the glue has not taken yet; more are lost. */
