@@ -17,7 +17,7 @@
 static volatile unsigned fired;
 static volatile uint64_t fired_tsc;
 
-static void on_timer(struct intr_frame *f)
+static void on_timer(struct trap_frame *f)
 {
 	(void)f;
 	fired_tsc = rdtsc();

@@ -24,7 +24,7 @@ static volatile uint64_t periodic_tsc[PERIODIC_TICKS + 1];
 static volatile bool isr_in_handler, irr_in_handler, isr_after_eoi;
 static volatile uint32_t ppr_in_handler;
 
-static void on_timer(struct intr_frame *f)
+static void on_timer(struct trap_frame *f)
 {
 	unsigned v = (unsigned)f->vector;
 	uint64_t t = rdtsc();
@@ -37,7 +37,7 @@ static void on_timer(struct intr_frame *f)
 }
 
 /* Looks at its own state before and after the EOI. */
-static void on_ipi(struct intr_frame *f)
+static void on_ipi(struct trap_frame *f)
 {
 	unsigned v = (unsigned)f->vector;
 

@@ -16,7 +16,7 @@
 static volatile unsigned ticks, pic_isr_in_handler;
 static volatile uint64_t tick_tsc[TICKS + 1];
 
-static void on_irq0(struct intr_frame *f)
+static void on_irq0(struct trap_frame *f)
 {
 	(void)f;
 	if (ticks <= TICKS)

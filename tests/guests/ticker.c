@@ -15,7 +15,7 @@
 static volatile unsigned ticks;
 static volatile uint64_t tick_tsc[MAX_TICKS];
 
-static void on_tick(struct intr_frame *f)
+static void on_tick(struct trap_frame *f)
 {
 	(void)f;
 	if (ticks < MAX_TICKS)

@@ -49,7 +49,7 @@ static void reset_counts(void)
 }
 
 /* Like a driver: serve every cause IIR reports until it says none, then EOI. */
-static void on_com1(struct intr_frame *f)
+static void on_com1(struct trap_frame *f)
 {
 	uint8_t iir;
 

@@ -13,7 +13,7 @@
 static volatile unsigned taken;
 static volatile uint64_t taken_rip;
 
-static void on_vector(struct intr_frame *f)
+static void on_vector(struct trap_frame *f)
 {
 	taken++;
 	taken_rip = f->rip;

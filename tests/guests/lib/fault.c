@@ -3,21 +3,8 @@
  * exception as a failure and ends the guest. */
 #include "guest.h"
 
-struct fault_frame {
-	uint64_t r11, r10, r9, r8, rdi, rsi, rdx, rcx, rax;
-	uint64_t vector, error;
-	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
-};
-
 struct fixup {
 	uint64_t insn, resume;
-};
-
-struct __attribute__((packed)) idt_gate {
-	uint16_t offset_low, selector;
-	uint8_t ist, type_attr; /* 0x8e: present, DPL 0, 64-bit interrupt gate */
-	uint16_t offset_mid;
-	uint32_t offset_high, reserved;
 };
 
 #define EXCEPTIONS 32
@@ -25,7 +12,7 @@ struct __attribute__((packed)) idt_gate {
 extern const uint64_t exception_stubs[EXCEPTIONS];
 extern const struct fixup __fixup_start[], __fixup_end[];
 
-void fault_handler(struct fault_frame *f);
+void fault_handler(struct trap_frame *f);
 void install_idt(void);
 
 volatile int fault_vector = NO_FAULT;
@@ -53,21 +40,12 @@ void install_idt(void)
 	struct descriptor_table idtr = { sizeof(idt) - 1, (uintptr_t)idt };
 
 	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
-	for (int v = 0; v < EXCEPTIONS; v++) {
-		uint64_t a = exception_stubs[v];
-
-		idt[v] = (struct idt_gate){
-			.offset_low = (uint16_t)a,
-			.selector = cs,
-			.type_attr = 0x8e,
-			.offset_mid = (uint16_t)(a >> 16),
-			.offset_high = (uint32_t)(a >> 32),
-		};
-	}
+	for (int v = 0; v < EXCEPTIONS; v++)
+		idt[v] = interrupt_gate(exception_stubs[v], cs);
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
-void fault_handler(struct fault_frame *f)
+void fault_handler(struct trap_frame *f)
 {
 	for (const struct fixup *x = __fixup_start; x < __fixup_end; x++) {
 		if (x->insn == f->rip) {

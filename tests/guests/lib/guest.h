@@ -153,6 +153,34 @@ extern struct __attribute__((packed)) descriptor_table {
 	uint64_t base;
 } entry_idtr;
 
+/* What every exception and interrupt stub builds (trap_entry.h): the
+ * registers C may clobber, the vector, the error code (zero where the CPU
+ * pushes none), then the CPU's frame. rip is where the code resumes. */
+struct trap_frame {
+	uint64_t r11, r10, r9, r8, rdi, rsi, rdx, rcx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+struct __attribute__((packed)) idt_gate {
+	uint16_t offset_low, selector;
+	uint8_t ist, type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_high, reserved;
+};
+
+/* A present, DPL 0, 64-bit interrupt gate (IF clear in the handler). */
+static inline struct idt_gate interrupt_gate(uint64_t handler, uint16_t cs)
+{
+	return (struct idt_gate){
+		.offset_low = (uint16_t)handler,
+		.selector = cs,
+		.type_attr = 0x8e,
+		.offset_mid = (uint16_t)(handler >> 16),
+		.offset_high = (uint32_t)(handler >> 32),
+	};
+}
+
 /* The guest's image at 1 MiB, from the linker script. */
 extern char __image_start[], __image_end[];
 

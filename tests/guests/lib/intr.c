@@ -6,17 +6,10 @@
 #define FIRST_IRQ_VECTOR 32
 #define STUB_SIZE 16
 
-struct __attribute__((packed)) gate {
-	uint16_t offset_low, selector;
-	uint8_t ist, type_attr;
-	uint16_t offset_mid;
-	uint32_t offset_high, reserved;
-};
-
 extern const char intr_stub_base[];
-void intr_dispatch(struct intr_frame *f);
+void intr_dispatch(struct trap_frame *f);
 
-static struct gate idt[VECTORS] __attribute__((aligned(16)));
+static struct idt_gate idt[VECTORS] __attribute__((aligned(16)));
 static intr_handler_fn handlers[VECTORS];
 volatile unsigned intr_unexpected;
 volatile uint8_t intr_unexpected_vector;
@@ -24,24 +17,16 @@ volatile uint8_t intr_unexpected_vector;
 void intr_init(void)
 {
 	struct descriptor_table old, idtr = { sizeof(idt) - 1, (uintptr_t)idt };
-	const struct gate *exc;
+	const struct idt_gate *exc;
 	uint16_t cs;
 
 	__asm__ volatile("sidt %0; mov %%cs, %1" : "=m"(old), "=r"(cs));
-	exc = (const struct gate *)old.base;
-	for (unsigned v = 0; v < FIRST_IRQ_VECTOR && v * sizeof(struct gate) < old.limit; v++)
+	exc = (const struct idt_gate *)old.base;
+	for (unsigned v = 0; v < FIRST_IRQ_VECTOR && v * sizeof(struct idt_gate) < old.limit; v++)
 		idt[v] = exc[v];
-	for (unsigned v = FIRST_IRQ_VECTOR; v < VECTORS; v++) {
-		uint64_t a = (uintptr_t)intr_stub_base + (v - FIRST_IRQ_VECTOR) * STUB_SIZE;
-
-		idt[v] = (struct gate){
-			.offset_low = (uint16_t)a,
-			.selector = cs,
-			.type_attr = 0x8e, /* interrupt gate: IF clear in the handler */
-			.offset_mid = (uint16_t)(a >> 16),
-			.offset_high = (uint32_t)(a >> 32),
-		};
-	}
+	for (unsigned v = FIRST_IRQ_VECTOR; v < VECTORS; v++)
+		idt[v] = interrupt_gate((uintptr_t)intr_stub_base + (v - FIRST_IRQ_VECTOR) * STUB_SIZE,
+					cs);
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
@@ -50,7 +35,7 @@ void intr_set_handler(uint8_t vector, intr_handler_fn fn)
 	handlers[vector] = fn;
 }
 
-void intr_dispatch(struct intr_frame *f)
+void intr_dispatch(struct trap_frame *f)
 {
 	intr_handler_fn fn = handlers[f->vector & 0xff];
 

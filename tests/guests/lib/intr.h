@@ -8,16 +8,7 @@
 
 #include "guest.h"
 
-/* What the stubs push: the registers C may clobber, the vector, a zero in
- * place of an error code (so the layout matches the exception frame), then
- * the CPU's frame. rip is where the interrupted code resumes. */
-struct intr_frame {
-	uint64_t r11, r10, r9, r8, rdi, rsi, rdx, rcx, rax;
-	uint64_t vector, zero;
-	uint64_t rip, cs, rflags, rsp, ss;
-};
-
-typedef void (*intr_handler_fn)(struct intr_frame *f);
+typedef void (*intr_handler_fn)(struct trap_frame *f);
 
 /* Replaces the library's exception IDT with a 256-entry one: vectors 0-31
  * keep their exception gates, 32-255 go to the handler set for them, or are

@@ -4,6 +4,7 @@
  * RAM and an empty IDT (docs/guests.md). The stub records that state for the
  * checks before C code changes any of it. It does not clear .bss: the ELF
  * loader must zero-fill it, and the entry guest checks that it did. */
+#include "trap_entry.h"
 
 	.section .text.start, "ax"
 	.globl _start
@@ -17,7 +18,7 @@ _start:
 	ud2			/* guest_start does not return */
 
 /* One stub per exception vector 0-31. Vectors without an error code push a
- * zero, so every frame has the same layout (struct fault_frame in fault.c). */
+ * zero, so every frame has the same layout (struct trap_frame in guest.h). */
 	.text
 .macro exception_stub vector
 exception_\vector:
@@ -34,32 +35,9 @@ exception_\vector:
 	exception_stub \v
 .endr
 
-/* Saves the registers C code may clobber; fault_handler may change the saved
- * RIP to resume elsewhere. 9 registers plus vector and error code plus the
- * CPU's 5-word frame (which it 16-byte aligns) leave RSP aligned for the call. */
+/* fault_handler may change the saved RIP to resume elsewhere. */
 exception_common:
-	push %rax
-	push %rcx
-	push %rdx
-	push %rsi
-	push %rdi
-	push %r8
-	push %r9
-	push %r10
-	push %r11
-	mov %rsp, %rdi
-	call fault_handler
-	pop %r11
-	pop %r10
-	pop %r9
-	pop %r8
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %rcx
-	pop %rax
-	add $16, %rsp		/* vector and error code */
-	iretq
+	trap_entry fault_handler
 
 	.section .rodata
 	.globl exception_stubs
